@@ -1,0 +1,210 @@
+package dev.goloom.internal.sched;
+
+import dev.goloom.Goroutine;
+import dev.goloom.GoroutineState;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.Executor;
+
+/**
+ * A goroutine: Go's {@code g}. The goroutine's code runs on a JDK virtual thread; this object is
+ * goloom's record of it and, under the GMP scheduler, that virtual thread's <em>scheduler</em>.
+ */
+public final class G implements Goroutine, Executor {
+    /* Implementation notes
+     *
+     * Overview
+     *   Under the GMP scheduler each goroutine's virtual thread is built with this g as its
+     *   Executor (VThreads.newThread). The JDK calls execute(runContinuation) whenever the thread
+     *   must run: at start, after an unpark, after Thread.yield. execute() hands the g to the
+     *   scheduler (Sched.ready), which puts it in a run queue; an M later calls cont.run(), which
+     *   mounts the virtual thread and runs it until it parks, yields or ends.
+     *   A virtual thread started *inside* a goroutine with Thread.ofVirtual() inherits its parent's
+     *   scheduler, so execute() may also receive a foreign continuation: it is run as an anonymous
+     *   scheduling unit (Sched.readyForeign), not as a goroutine.
+     *   In fallback mode (no access to the JDK's builder) the thread is an ordinary virtual
+     *   thread and execute() is never called.
+     *
+     * Lineage
+     *   golang/go src/runtime/runtime2.go (type g), proc.go (newproc, goready, gopark).
+     *
+     * Invariants
+     *   I1 cont is set once, by the first execute() (Thread.start), before any other call.
+     *   I2 a g is in at most one run queue at a time: the JDK calls execute() once per wake-up
+     *      and never while the continuation is mounted.
+     *   I3 status == G_DEAD only after the body has finished; a dead g is never queued again.
+     *
+     * Ownership & memory ordering
+     *   status: written by the M that runs the g (RUNNING, WAITING, DEAD) and by ready()
+     *     (RUNNABLE); volatile, read by dumps, sysmon and deadlock detection.
+     *   waitReason/waitSince: written by the g itself just before it parks, cleared after;
+     *     volatile, read by dumps (a benign race: a dump may show a reason a moment stale).
+     *   m, schedlink: written by the scheduler only while it owns the g (in a queue or mounted);
+     *     published through the run queues' release/acquire pairs.
+     */
+
+    // status words: Go's _Gxxx. Transitions:
+    //   RUNNABLE -> RUNNING (an M mounts it)  RUNNING -> WAITING (it parked)
+    //   WAITING/RUNNING -> RUNNABLE (execute: woken or yielded)  RUNNING -> DEAD (body ended)
+    //   RUNNING -> SYSCALL (sysmon took its P away while it was stuck) -> RUNNING/WAITING/DEAD
+    public static final int G_RUNNABLE = 1, G_RUNNING = 2, G_WAITING = 3, G_SYSCALL = 4, G_DEAD = 5;
+
+    final long goid;
+    final String name;
+    final Sched sched;
+    /** the frame that ran `go` (Go's "created by"); null when unknown. */
+    final StackTraceElement createdBy;
+    final long parentGoid;
+
+    /** the goroutine's virtual thread; set before start. */
+    Thread thread;
+    /** the JDK's runContinuation task for our thread (I1). */
+    private volatile Runnable cont;
+
+    volatile int status = G_RUNNABLE;
+    volatile WaitReason waitReason;
+    volatile long waitSince;
+
+    /** the M running this g (written by that M before mounting; read by ready() on the same M). */
+    M m;
+    /** link in the global run queue (guarded by the global queue's lock). */
+    G schedlink;
+    /** the value the body threw, if any (a panic); set before status becomes G_DEAD. */
+    Throwable panic;
+    /** the main goroutine of GoRuntime.main, whose panic ends main. */
+    boolean isMain;
+    /** true for an anonymous unit running a foreign virtual thread's continuation. */
+    final boolean foreign;
+    /** the foreign continuation (foreign units only). */
+    private final Runnable foreignCont;
+
+    private static final VarHandle STATUS;
+    static {
+        try {
+            STATUS = MethodHandles.lookup().findVarHandle(G.class, "status", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    G(Sched sched, long goid, String name, StackTraceElement createdBy, long parentGoid) {
+        this.sched = sched;
+        this.goid = goid;
+        this.name = name;
+        this.createdBy = createdBy;
+        this.parentGoid = parentGoid;
+        this.foreign = false;
+        this.foreignCont = null;
+    }
+
+    /** An anonymous scheduling unit for a foreign continuation. */
+    G(Sched sched, Runnable foreignCont) {
+        this.sched = sched;
+        this.goid = 0;
+        this.name = "foreign";
+        this.createdBy = null;
+        this.parentGoid = 0;
+        this.foreign = true;
+        this.foreignCont = foreignCont;
+        this.cont = foreignCont;
+    }
+
+    /** The JDK asks us to run a continuation: ours (a wake-up) or a child virtual thread's. */
+    @Override
+    public void execute(Runnable task) {
+        Runnable c = cont;
+        if (c == task) {
+            sched.ready(this);
+        } else if (c == null && !foreign) {
+            cont = task;                       // keeps I1: the start of our own thread
+            sched.ready(this);
+        } else {
+            sched.ready(new G(sched, task));   // a virtual thread started inside a goroutine
+        }
+    }
+
+    /** Runs the continuation until it parks, yields or ends; called by an M only. */
+    void runCont() {
+        Runnable c = foreign ? foreignCont : cont;
+        c.run();
+    }
+
+    boolean casStatus(int expect, int update) {
+        return STATUS.compareAndSet(this, expect, update);
+    }
+
+    // ------------------------------------------------------------------------- Goroutine
+
+    @Override
+    public long id() {
+        return goid;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public GoroutineState state() {
+        return switch (status) {
+            case G_RUNNABLE -> GoroutineState.RUNNABLE;
+            case G_RUNNING -> waitReason != null ? GoroutineState.WAITING : GoroutineState.RUNNING;
+            case G_WAITING -> GoroutineState.WAITING;
+            case G_SYSCALL -> GoroutineState.SYSCALL;
+            default -> GoroutineState.DEAD;
+        };
+    }
+
+    /** The virtual thread running this goroutine (for stacks and interrupts). */
+    public Thread thread() {
+        return thread;
+    }
+
+    /** Go's wait reason while parked in a known place, else null. */
+    public WaitReason waitReason() {
+        return waitReason;
+    }
+
+    /** System.nanoTime() when the current wait began (meaningful only while waiting). */
+    public long waitSince() {
+        return waitSince;
+    }
+
+    public long parentId() {
+        return parentGoid;
+    }
+
+    public StackTraceElement createdBy() {
+        return createdBy;
+    }
+
+    /** The runtime this goroutine belongs to. */
+    public Sched sched() {
+        return sched;
+    }
+
+    @Override
+    public String toString() {
+        return "goroutine " + goid + " [" + name + "]";
+    }
+
+    // ------------------------------------------------------------------------- current
+
+    /**
+     * The goroutine running on the calling thread, or null when the caller is not a goroutine.
+     * Under the GMP scheduler this is one field read (the virtual thread's scheduler is its g);
+     * in fallback mode a thread-local.
+     */
+    public static G current() {
+        Thread t = Thread.currentThread();
+        if (t.isVirtual()) {
+            Object s = VThreads.schedulerOf(t);
+            if (s instanceof G g && g.thread == t) {   // a child thread inherits its parent's g
+                return g;
+            }
+            return Sched.FALLBACK_CURRENT.get();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.goloom.internal.sched;
+
+import dev.goloom.GoInterruptedException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The park/ready protocol every goloom primitive blocks with: Go's {@code gopark} and
+ * {@code goready}. Channels, select, the sync package and timers use only this class (and
+ * {@link G#current()}) to block and wake, so they work from goroutines and plain threads alike.
+ *
+ * <p>A goroutine parks with {@link LockSupport#park}: the JDK unmounts its virtual thread and
+ * frees the carrier; {@link #ready(Thread)} ({@link LockSupport#unpark}) makes the JDK call the
+ * goroutine's scheduler, which (on one of our carriers) puts it in the waker's {@code runnext}.
+ * Parks may return spuriously: callers loop on their own condition, as with LockSupport.
+ *
+ * <h2>Wait reasons</h2>
+ * {@link #park(Object, WaitReason)} records Go's wait reason on the goroutine for the time of
+ * the park, so dumps say {@code [chan receive]} and deadlock detection knows the goroutine can
+ * only be woken by another goroutine.
+ */
+public final class Park {
+    private Park() {
+    }
+
+    /**
+     * Parks the calling thread until {@link #ready(Thread)}, an interrupt, or spuriously,
+     * recording {@code why} on the calling goroutine meanwhile.
+     */
+    public static void park(Object blocker, WaitReason why) {
+        G g = G.current();
+        if (g == null) {
+            LockSupport.park(blocker);
+            return;
+        }
+        beginWait(g, why);
+        try {
+            LockSupport.park(blocker);
+        } finally {
+            g.waitReason = null;
+        }
+    }
+
+    /** As {@link #park(Object, WaitReason)}, for at most {@code nanos}. */
+    public static void parkNanos(Object blocker, WaitReason why, long nanos) {
+        G g = G.current();
+        if (g == null) {
+            LockSupport.parkNanos(blocker, nanos);
+            return;
+        }
+        beginWait(g, why);
+        try {
+            LockSupport.parkNanos(blocker, nanos);
+        } finally {
+            g.waitReason = null;
+        }
+    }
+
+    /**
+     * Records that the calling goroutine (if any) is about to wait for {@code why}, for a wait
+     * the caller performs itself (an AQS acquire, say). Pair with {@link #endWait()}.
+     */
+    public static void beginWait(WaitReason why) {
+        G g = G.current();
+        if (g != null) {
+            beginWait(g, why);
+        }
+    }
+
+    /** Ends a wait begun with {@link #beginWait(WaitReason)}. */
+    public static void endWait() {
+        G g = G.current();
+        if (g != null) {
+            g.waitReason = null;
+        }
+    }
+
+    private static void beginWait(G g, WaitReason why) {
+        if (g.waitReason != why) {
+            g.waitSince = Sched.nanoTime();
+            g.waitReason = why;
+        }
+    }
+
+    /** Wakes a thread parked in {@link #park}: Go's {@code goready}. */
+    public static void ready(Thread t) {
+        LockSupport.unpark(t);
+    }
+
+    /**
+     * Throws {@link GoInterruptedException} if the calling thread's interrupt flag is set,
+     * leaving the flag set. Blocking primitives call it before blocking and after each wake-up.
+     */
+    public static void checkInterrupt() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new GoInterruptedException();
+        }
+    }
+}

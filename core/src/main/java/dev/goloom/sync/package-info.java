@@ -1,0 +1,2 @@
+/** Go's sync package: Mutex, RWMutex, WaitGroup, Once, Cond, Pool, SyncMap. */
+package dev.goloom.sync;
