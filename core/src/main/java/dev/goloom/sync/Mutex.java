@@ -1,6 +1,7 @@
 package dev.goloom.sync;
 
 import dev.goloom.GoInterruptedException;
+import dev.goloom.internal.sched.G;
 import dev.goloom.internal.sched.Park;
 import dev.goloom.internal.sched.WaitReason;
 import dev.goloom.internal.syncx.QLock;
@@ -260,17 +261,18 @@ public final class Mutex {
         boolean awoke = false;
         boolean interrupted = false;   // uninterruptible mode: an interrupt to restore at the end
         boolean requeue = false;       // woken once already: go back to the head of the queue
+        boolean spin = spinPays();
         int iter = 0;
         for (;;) {
             int old = state;
             // Pass 1: spin while the lock is held in normal mode and spinning may pay off.
-            if ((old & (LOCKED | STARVING)) == LOCKED && canSpin(iter)) {
+            if ((old & (LOCKED | STARVING)) == LOCKED && spin && iter < SPIN_ROUNDS) {
                 if (!awoke && (old & WOKEN) == 0 && (old >>> WAITER_SHIFT) != 0
                         && STATE.compareAndSet(this, old, old | WOKEN)) {
                     awoke = true;   // keeps I2: we now own WOKEN, unlock will not wake a sleeper
                 }
-                for (int i = 0; i < SPIN_PAUSES; i++) {
-                    Thread.onSpinWait();
+                for (int i = 0; i < SPIN_PAUSES && (state & LOCKED) != 0; i++) {
+                    Thread.onSpinWait();   // stop pausing as soon as the holder lets go
                 }
                 iter++;
                 continue;
@@ -316,8 +318,16 @@ public final class Mutex {
         }
     }
 
-    private static boolean canSpin(int iter) {
-        return MULTICORE && iter < SPIN_ROUNDS;
+    /**
+     * Go's sync_runtime_canSpin, as far as we can see it: more than one core, and more than one P
+     * in the caller's runtime (at GOMAXPROCS 1 the holder cannot run while we spin).
+     */
+    private static boolean spinPays() {
+        if (!MULTICORE || SPIN_ROUNDS <= 0) {
+            return false;
+        }
+        G g = G.current();
+        return g == null || g.sched().maxProcs() > 1;
     }
 
     /**

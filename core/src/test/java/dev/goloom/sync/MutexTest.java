@@ -168,6 +168,54 @@ class MutexTest {
         mu.checkInvariants();
     }
 
+    /**
+     * White-box: a waiter that waited past 1 ms and lost the race switches the Mutex to
+     * starvation mode; the next unlock hands it the lock (LOCKED never clears, so a barging
+     * tryLock fails); the last waiter's acquisition leaves starvation mode.
+     */
+    @Test
+    void starvationModeHandsTheLockOver() {
+        Mutex mu = new Mutex();
+        mu.lock();
+        AtomicBoolean got = new AtomicBoolean();
+        AtomicBoolean release = new AtomicBoolean();
+        SyncTesting.Handle w = start(rt, () -> {
+            mu.lock();
+            got.set(true);
+            while (!release.get()) {   // hold it until the test has looked
+                Thread.yield();
+            }
+            mu.unlock();
+        });
+        awaitWaiting(rt, "sync.Mutex.Lock", 1);
+        work(3 * Mutex.STARVATION_THRESHOLD_NS);   // the waiter is now past the threshold
+        for (;;) {
+            mu.unlock();            // normal mode: wakes the waiter (WOKEN)...
+            if (mu.tryLock()) {     // ...and we barge in before it runs
+                break;
+            }
+            // the waiter won the race outright: the scenario is unobservable this time
+            release.set(true);
+            w.join();
+            assertTrue(got.get());
+            return;
+        }
+        long deadline = System.nanoTime() + SyncTesting.LONG_DELAY.toNanos();
+        while ((mu.state() & Mutex.STARVING) == 0) {   // it woke, lost, and asked for a hand-off
+            assertTrue(System.nanoTime() < deadline, mu::toString);
+            Thread.yield();
+        }
+        awaitWaiting(rt, "sync.Mutex.Lock", 1);
+        assertFalse(mu.tryLock(), "starvation mode: no barging");
+        mu.unlock();                // hands the lock over: LOCKED stays set for the waiter
+        assertFalse(mu.tryLock(), "the lock belongs to the waiter now");
+        release.set(true);
+        w.join();
+        assertTrue(got.get());
+        assertEquals(0, mu.state(), "the last waiter leaves starvation mode");
+        mu.checkInvariants();
+    }
+
     @Test
     void interruptWhileBlockedThrowsAndHoldsNothing() {
         Mutex mu = new Mutex();
