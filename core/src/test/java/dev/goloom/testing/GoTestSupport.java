@@ -203,7 +203,7 @@ public final class GoTestSupport implements BeforeEachCallback, AfterEachCallbac
         }
         String leak = leaks(mine, others); // also after a failure: a stuck goroutine must not hang close()
         if (leak != null) {
-            AssertionError e = new AssertionError(leak + "\n" + Seeds.describe() + "\n" + allGoroutineDumps(mine, others));
+            AssertionError e = new AssertionError(leak + "; " + Seeds.describe() + "\n" + allGoroutineDumps(mine, others));
             if (failure == null) {
                 failure = e;
             } else {
@@ -211,7 +211,7 @@ public final class GoTestSupport implements BeforeEachCallback, AfterEachCallbac
             }
         }
         if (failure != null) {
-            dump(failure.getMessage());
+            dump(leak != null ? leak : failure.getMessage(), mine, others);
         }
         if (leak == null) {
             for (GoRuntime rt : mine) {
@@ -295,10 +295,6 @@ public final class GoTestSupport implements BeforeEachCallback, AfterEachCallbac
     // ------------------------------------------------------------------------------ dumps
 
     private void dump(String why) {
-        if (dumped) {
-            return; // one dump per test is enough (a timeout is also a failure)
-        }
-        dumped = true;
         List<GoRuntime> mine;
         synchronized (owned) {
             mine = new ArrayList<>(owned);
@@ -307,6 +303,14 @@ public final class GoTestSupport implements BeforeEachCallback, AfterEachCallbac
         synchronized (watched) {
             others = new ArrayList<>(watched);
         }
+        dump(why, mine, others);
+    }
+
+    private void dump(String why, List<GoRuntime> mine, List<GoRuntime> others) {
+        if (dumped) {
+            return; // one dump per test is enough (a timeout is also a failure)
+        }
+        dumped = true;
         String report = "==== goloom test " + testName + ": " + why + "\n"
                 + "goloom: " + Seeds.describe() + " (replay: ./goloom mvn -pl core test -Dtest='"
                 + testName + "' -Dgoloom.seed=" + Seeds.seed() + ")\n"
