@@ -3,6 +3,7 @@ package dev.goloom.internal.timer;
 import dev.goloom.internal.sched.Deadlock;
 import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 
 /**
  * The timer engine's entry point: the current {@link TimerHost}, the clock, and the deadlock
@@ -33,7 +34,8 @@ public final class Timers {
         TimerHost h = new ThreadTimerHost();
         ALL.add(h);
         host = h;
-        Deadlock.timersPending = Timers::pending;
+        BooleanSupplier prev = Deadlock.timersPending;          // chain: keep any earlier hook
+        Deadlock.timersPending = () -> pending() || prev.getAsBoolean();
     }
 
     private Timers() {
