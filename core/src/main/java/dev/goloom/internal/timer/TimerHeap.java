@@ -1,5 +1,6 @@
 package dev.goloom.internal.timer;
 
+import dev.goloom.internal.sched.TimerQueue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
@@ -11,12 +12,12 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A 4-ary min-heap of {@link Timer}s ordered by {@code when}: Go's per-P {@code timers}.
  *
- * <p>Whoever owns the heap (the {@code goloom-timer} thread of {@link ThreadTimerHost}, later a
+ * <p>It is the scheduler's {@link TimerQueue}: whoever owns the heap (the {@code goloom-timer} thread of {@link ThreadTimerHost}, later a
  * scheduler P's M and sysmon) calls {@link #runExpired(long)} when {@link #nextWhen()} has
  * passed, and may sleep until {@link #nextWhen()} otherwise; {@link TimerHost#timerAdded} tells
  * it when a new earliest timer arrives.
  */
-public final class TimerHeap {
+public final class TimerHeap implements TimerQueue {
     /* Implementation notes
      *
      * Overview
@@ -103,6 +104,7 @@ public final class TimerHeap {
     }
 
     /** The earliest {@code when} in the heap, or {@link Long#MAX_VALUE} if empty; lock-free. */
+    @Override
     public long nextWhen() {
         return nextWhen;
     }
@@ -199,6 +201,7 @@ public final class TimerHeap {
      * collected is dropped unfired. Each callback runs outside the lock. Returns the number of
      * callbacks run.
      */
+    @Override
     public int runExpired(long now) {
         if (nextWhen > now) {
             return 0;
