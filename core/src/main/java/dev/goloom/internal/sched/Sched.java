@@ -132,9 +132,17 @@ public final class Sched {
         }
     }
 
+    /**
+     * A coarse System.nanoTime(), refreshed by every running sysmon each round (20 us to 10 ms):
+     * wait start times need minutes, not nanoseconds, and a park must not pay for a clock read.
+     * 0 while no sysmon runs (fallback mode): then the real clock.
+     */
+    static volatile long coarseNanos;
+
     /** The coarse clock for wait times. */
     static long nanoTime() {
-        return System.nanoTime();
+        long c = coarseNanos;
+        return c != 0 ? c : System.nanoTime();
     }
 
     public String name() {
