@@ -4,8 +4,12 @@ import dev.goloom.Chan;
 import dev.goloom.GoRuntime;
 import dev.goloom.Recv;
 import dev.goloom.Select;
+import dev.goloom.context.CancelContext;
+import dev.goloom.context.Context;
 import dev.goloom.sync.Mutex;
 import dev.goloom.sync.WaitGroup;
+import dev.goloom.time.Time;
+import dev.goloom.time.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,16 +28,17 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link #generate(long, Size)} draws, from the seed alone, a <em>plan</em>: channels of
  * capacity 0, 1 or 4; producers, each with a list of steps; consumers, each draining one channel
  * (a {@code for} range) or a subset of them (a select loop that sets a closed channel's case to
- * Go's nil channel); and a canceller that closes the {@code done} channel after a drawn number of
- * receipts. {@link #run(GoRuntime)} runs the plan on a runtime; only the interleaving is not
+ * Go's nil channel); and a cancellation of the program's context after a drawn number of receipts. {@link #run(GoRuntime)} runs the plan on a runtime; only the interleaving is not
  * reproducible, every random choice is (the steps, their channels, their arguments).
  *
  * <p>Producer steps ({@link Step}): a blocking send; a {@code trySend}; a select send to one of
- * two channels; a select send racing a timer ({@code Select.after}); a select send racing
- * cancellation ({@code done}); an increment of a mutex-guarded counter; a nested goroutine doing
- * the increment (joined through a WaitGroup); a {@code gosched}. The steps of the
- * {@code dev.goloom.context}, {@code dev.goloom.time} and {@code dev.goloom.x} packages join the
- * list as those packages land.
+ * two channels; a select send racing a timer ({@code Select.after}, {@code Time.after}); a select
+ * send racing cancellation (the program's {@code Context.withCancel}) or a child context's 1 ms
+ * timeout; an increment of a mutex-guarded counter; a nested goroutine doing the increment
+ * (joined through a WaitGroup); a {@code gosched}; a timer stopped at once (no stale value after
+ * {@code stop()}, Go 1.23); an {@code afterFunc} racing its {@code stop()} (f runs if and only if
+ * stop returned false); a short {@code Time.sleep}. The {@code dev.goloom.x} patterns join the
+ * list as that package lands.
  *
  * <h2>Conservation checks</h2>
  * <ol>
@@ -64,7 +69,20 @@ public final class RandomProgram {
     }
 
     /** A producer step. */
-    public enum Step { SEND, TRY_SEND, SELECT_SEND_TWO, SELECT_SEND_TIMER, SELECT_SEND_CANCEL, LOCKED_INC, GO_LOCKED_INC, GOSCHED }
+    public enum Step {
+        SEND, TRY_SEND, SELECT_SEND_TWO, SELECT_SEND_TIMER, SELECT_SEND_CANCEL, LOCKED_INC,
+        GO_LOCKED_INC, GOSCHED,
+        /** select send racing a child context with a 1 ms timeout (Context.withTimeout). */
+        SELECT_SEND_CTX_TIMEOUT,
+        /** select send racing Time.after(1 ms). */
+        SELECT_SEND_TIME_AFTER,
+        /** Time.newTimer then stop: after stop returns, no stale value may be received (Go 1.23). */
+        TIMER_STOP,
+        /** Time.afterFunc(locked increment) then a racing stop: f runs if and only if stop returned false. */
+        AFTER_FUNC_STOP,
+        /** Time.sleep of 0-50 µs. */
+        SLEEP
+    }
 
     /** A producer's drawn steps: step kinds and the channel indices they use. */
     record ProducerPlan(Step[] steps, int[] chanA, int[] chanB) {
@@ -151,7 +169,7 @@ public final class RandomProgram {
     /** The shared state of one run. */
     private final class World {
         final List<Chan<Long>> chans = new ArrayList<>();
-        final Chan<Void> done = Chan.make();
+        final CancelContext ctx = Context.withCancel(Context.background());
         final AtomicBoolean cancelled = new AtomicBoolean();
         final ConcurrentHashMap<Long, Boolean> sent = new ConcurrentHashMap<>();
         final ConcurrentHashMap<Long, Integer> received = new ConcurrentHashMap<>();
@@ -164,6 +182,7 @@ public final class RandomProgram {
         final LongAdder cancels = new LongAdder();
         final LongAdder misses = new LongAdder();
         final LongAdder goroutines = new LongAdder();
+        final LongAdder stoppedFuncs = new LongAdder();
 
         World() {
             for (int c : capacities) {
@@ -182,7 +201,7 @@ public final class RandomProgram {
 
         void cancel() {
             if (cancelled.compareAndSet(false, true)) {
-                done.close();
+                ctx.cancel(); // closes ctx.done(): the select-with-cancel producers stop
             }
         }
 
@@ -278,7 +297,7 @@ public final class RandomProgram {
                         boolean[] stop = new boolean[1];
                         Select.select(
                                 Select.send(a, v, () -> sent(w, v)),
-                                Select.recv(w.done, x -> stop[0] = true));
+                                Select.recv(w.ctx.done(), x -> stop[0] = true));
                         if (stop[0]) {
                             w.cancels.increment();
                             return; // cancelled: this producer's remaining steps never happen
@@ -290,6 +309,45 @@ public final class RandomProgram {
                         nested.go(w::lockedInc);
                     }
                     case GOSCHED -> dev.goloom.Go.gosched();
+                    case SELECT_SEND_CTX_TIMEOUT -> {
+                        try (CancelContext c = Context.withTimeout(w.ctx, TIMER)) {
+                            Select.select(
+                                    Select.send(a, v, () -> sent(w, v)),
+                                    Select.recv(c.done(), x -> w.timeouts.increment()));
+                        }
+                    }
+                    case SELECT_SEND_TIME_AFTER -> Select.select(
+                            Select.send(a, v, () -> sent(w, v)),
+                            Select.recv(Time.after(TIMER), x -> w.timeouts.increment()));
+                    case TIMER_STOP -> {
+                        Timer tm = Time.newTimer(Duration.ofNanos(v & 0xffff)); // 0-65 µs: races the stop
+                        tm.stop();
+                        if (tm.c().tryRecv() != null) {
+                            w.errors.add("timer: a value was received after stop() returned (Go 1.23: none)");
+                        }
+                    }
+                    case AFTER_FUNC_STOP -> {
+                        count(w);
+                        nested.add(1);
+                        java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger(); // 0, 1 ran, 2 stopped
+                        Timer tm = Time.afterFunc(Duration.ofNanos(v & 0xffff), () -> {
+                            if (state.compareAndSet(0, 1)) {
+                                w.lockedInc();
+                                nested.done();
+                            } else {
+                                w.errors.add("afterFunc: f ran although stop() had returned true");
+                            }
+                        });
+                        if (tm.stop()) { // true: f will never run
+                            if (state.compareAndSet(0, 2)) {
+                                nested.done();
+                                w.stoppedFuncs.increment();
+                            } else {
+                                w.errors.add("afterFunc: stop() returned true although f had started");
+                            }
+                        }
+                    }
+                    case SLEEP -> Time.sleep(Duration.ofNanos((v & 0xff) * 200));
                 }
             }
         } finally {
