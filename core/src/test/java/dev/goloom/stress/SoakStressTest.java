@@ -90,6 +90,12 @@ class SoakStressTest {
             }
         }
         printTable(samples);
+        for (int i = 0; i < drivers.size(); i++) {
+            if (drivers.get(i).isAlive()) {
+                throw new AssertionError("soak: a program on " + rts.get(i) + " did not end within "
+                        + GoTestSupport.LONG_DELAY.multipliedBy(6) + " (hang); its goroutines:\n" + rts.get(i).dump());
+            }
+        }
         if (!errors.isEmpty()) {
             AssertionError e = new AssertionError("soak: " + failures.get() + " program(s) failed; first: " + errors.get(0), errors.get(0));
             throw e;

@@ -29,11 +29,11 @@ public class JdkQueueLincheckTest {
 
     @Test
     void modelChecking() {
-        Lincheck.modelChecking().iterations(Stress.scaled(3)).check(getClass());
+        Lincheck.modelChecking().iterations(Stress.scaled(2)).invocationsPerIteration(100).check(getClass());
     }
 
     @Test
     void stress() {
-        Lincheck.stress().iterations(Stress.scaled(3)).check(getClass());
+        Lincheck.stress().iterations(Stress.scaled(2)).invocationsPerIteration(200).check(getClass());
     }
 }
