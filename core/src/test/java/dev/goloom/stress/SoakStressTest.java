@@ -58,9 +58,11 @@ class SoakStressTest {
         // the load: one platform thread per runtime, each running programs back to back
         List<Thread> drivers = new ArrayList<>();
         SplittableRandom seeds = Seeds.random();
-        long[] lastProgress = new long[rts.size()];   // per driver, nanoTime of its last finished program
-        long[] current = new long[rts.size()];        // per driver, the seed it is running
-        java.util.Arrays.fill(lastProgress, System.nanoTime());
+        java.util.concurrent.atomic.AtomicLongArray lastProgress = new java.util.concurrent.atomic.AtomicLongArray(rts.size()); // nanoTime of each driver's last finished program
+        java.util.concurrent.atomic.AtomicLongArray current = new java.util.concurrent.atomic.AtomicLongArray(rts.size());      // the seed each driver is running
+        for (int i = 0; i < rts.size(); i++) {
+            lastProgress.set(i, System.nanoTime());
+        }
         for (int di = 0; di < rts.size(); di++) {
             GoRuntime rt = rts.get(di);
             int me = di;
@@ -68,11 +70,11 @@ class SoakStressTest {
             Thread d = new Thread(() -> {
                 while (!stop.get() && errors.isEmpty()) {
                     long seed = mine.nextLong() & Long.MAX_VALUE;
-                    current[me] = seed;
+                    current.set(me, seed);
                     try {
                         RandomProgram.generate(seed, RandomProgram.Size.small()).run(rt);
                         programs.incrementAndGet();
-                        lastProgress[me] = System.nanoTime();
+                        lastProgress.set(me, System.nanoTime());
                     } catch (Throwable e) {
                         failures.incrementAndGet();
                         errors.add(e);
@@ -90,8 +92,8 @@ class SoakStressTest {
                 Thread.sleep(every.toMillis()); // sampling cadence, not synchronisation
                 samples.add(sample(start, rts, programs.get()));
                 for (int i = 0; i < rts.size(); i++) {
-                    if (System.nanoTime() - lastProgress[i] > GoTestSupport.LONG_DELAY.multipliedBy(6).toNanos()) {
-                        errors.add(new AssertionError("soak: RandomProgram seed " + current[i] + " on " + rts.get(i)
+                    if (System.nanoTime() - lastProgress.get(i) > GoTestSupport.LONG_DELAY.multipliedBy(6).toNanos()) {
+                        errors.add(new AssertionError("soak: RandomProgram seed " + current.get(i) + " on " + rts.get(i)
                                 + " has not ended for " + GoTestSupport.LONG_DELAY.multipliedBy(6) + " (hang):\n" + rts.get(i).dump()));
                     }
                 }
