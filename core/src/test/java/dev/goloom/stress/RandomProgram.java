@@ -1,6 +1,7 @@
 package dev.goloom.stress;
 
 import dev.goloom.Chan;
+import dev.goloom.GoInterruptedException;
 import dev.goloom.GoRuntime;
 import dev.goloom.Recv;
 import dev.goloom.Select;
@@ -37,8 +38,17 @@ import java.util.concurrent.atomic.LongAdder;
  * timeout; an increment of a mutex-guarded counter; a nested goroutine doing the increment
  * (joined through a WaitGroup); a {@code gosched}; a timer stopped at once (no stale value after
  * {@code stop()}, Go 1.23); an {@code afterFunc} racing its {@code stop()} (f runs if and only if
- * stop returned false); a short {@code Time.sleep}. The {@code dev.goloom.x} patterns join the
- * list as that package lands.
+ * stop returned false); a short {@code Time.sleep}; a select send whose body throws (the send
+ * happened, the exception propagates after it). The {@code dev.goloom.x} patterns join the list
+ * as that package lands.
+ *
+ * <h2>Faults</h2>
+ * Two programs in three also get an interrupter goroutine that calls {@code Thread.interrupt()}
+ * on random producers and consumers a drawn number of times, at random moments. Every blocking
+ * call must then either complete (the flag stays set) or throw {@code GoInterruptedException}
+ * with the flag set and <em>not have happened</em>: the conservation checks below hold with
+ * interrupts exactly as without them (an interrupted send sent nothing, an interrupted receive
+ * took nothing, an interrupted lock holds nothing).
  *
  * <h2>Conservation checks</h2>
  * <ol>
@@ -81,7 +91,9 @@ public final class RandomProgram {
         /** Time.afterFunc(locked increment) then a racing stop: f runs if and only if stop returned false. */
         AFTER_FUNC_STOP,
         /** Time.sleep of 0-50 µs. */
-        SLEEP
+        SLEEP,
+        /** a select send whose body throws: the send happened, the exception propagates after it. */
+        SELECT_BODY_THROWS
     }
 
     /** A producer's drawn steps: step kinds and the channel indices they use. */
@@ -94,7 +106,7 @@ public final class RandomProgram {
 
     /** What a run did, for logs (all counts). */
     public record Report(long sent, long received, long lockedIncs, long timeouts, long cancelled,
-                         long trySendMisses, long goroutines) {
+                         long trySendMisses, long goroutines, long interrupted) {
     }
 
     private static final Duration TIMER = Duration.ofMillis(1);
@@ -105,15 +117,17 @@ public final class RandomProgram {
     private final ProducerPlan[] producers;
     private final ConsumerPlan[] consumers;
     private final long cancelAfter;   // receipts before the canceller closes done; -1: never
+    private final int interrupts;     // Thread.interrupt()s the interrupter deals out (faults); 0: none
 
     private RandomProgram(long seed, Size size, int[] capacities, ProducerPlan[] producers,
-                          ConsumerPlan[] consumers, long cancelAfter) {
+                          ConsumerPlan[] consumers, long cancelAfter, int interrupts) {
         this.seed = seed;
         this.size = size;
         this.capacities = capacities;
         this.producers = producers;
         this.consumers = consumers;
         this.cancelAfter = cancelAfter;
+        this.interrupts = interrupts;
     }
 
     /** Draws a program from {@code seed}: the same seed and size give the same plan. */
@@ -157,7 +171,8 @@ public final class RandomProgram {
         }
         long total = (long) size.producers() * size.stepsPerProducer();
         long cancelAfter = r.nextInt(4) == 0 ? -1 : r.nextLong(Math.max(1, total / 2));
-        return new RandomProgram(seed, size, caps, ps, cs.toArray(new ConsumerPlan[0]), cancelAfter);
+        int interrupts = r.nextInt(3) == 0 ? 0 : 1 + r.nextInt(Math.max(1, size.stepsPerProducer() / 4));
+        return new RandomProgram(seed, size, caps, ps, cs.toArray(new ConsumerPlan[0]), cancelAfter, interrupts);
     }
 
     public long seed() {
@@ -183,6 +198,10 @@ public final class RandomProgram {
         final LongAdder misses = new LongAdder();
         final LongAdder goroutines = new LongAdder();
         final LongAdder stoppedFuncs = new LongAdder();
+        final LongAdder interrupted = new LongAdder();   // operations that threw GoInterruptedException
+        final LongAdder bodyThrows = new LongAdder();
+        final java.util.concurrent.atomic.AtomicReferenceArray<Thread> victims =
+                new java.util.concurrent.atomic.AtomicReferenceArray<>(producers.length + consumers.length);
 
         World() {
             for (int c : capacities) {
@@ -231,35 +250,48 @@ public final class RandomProgram {
                 producersDone.add(1);
                 count(w);
                 rt.go("producer-" + p, () -> {
+                    w.victims.set(id, Thread.currentThread());
                     try {
                         produce(rt, w, id);
                     } finally {
+                        w.victims.set(id, null);
+                        Thread.interrupted(); // a late interrupt must not hit the done() below
                         producersDone.done();
                     }
                 });
             }
             for (int c = 0; c < consumers.length; c++) {
                 ConsumerPlan plan = consumers[c];
+                int slot = producers.length + c;
                 consumersDone.add(1);
                 count(w);
                 rt.go("consumer-" + c, () -> {
+                    w.victims.set(slot, Thread.currentThread());
                     try {
                         consume(w, plan);
                     } finally {
+                        w.victims.set(slot, null);
+                        Thread.interrupted();
                         consumersDone.done();
                     }
                 });
+            }
+            WaitGroup interrupter = new WaitGroup();
+            if (interrupts > 0) {
+                count(w);
+                interrupter.go(() -> interrupt(w));
             }
             producersDone.await();
             for (Chan<Long> ch : w.chans) {
                 ch.close(); // every producer is done: the consumers drain and end
             }
             consumersDone.await();
+            interrupter.await();
             w.cancel(); // idempotent: done closes once even if the canceller never fired
         });
         check(w, rt, before);
         return new Report(w.sent.size(), w.receipts.get(), w.incs.sum(), w.timeouts.sum(),
-                w.cancels.sum(), w.misses.sum(), w.goroutines.sum());
+                w.cancels.sum(), w.misses.sum(), w.goroutines.sum(), w.interrupted.sum());
     }
 
     private static void count(World w) {
@@ -275,83 +307,136 @@ public final class RandomProgram {
                 long v = ((long) id << 32) | seq++;
                 Chan<Long> a = w.chans.get(plan.chanA()[i]);
                 Chan<Long> b = w.chans.get(plan.chanB()[i]);
-                switch (plan.steps()[i]) {
-                    case SEND -> {
-                        a.send(v);
-                        sent(w, v);
-                    }
-                    case TRY_SEND -> {
-                        if (a.trySend(v)) {
+                try {
+                    switch (plan.steps()[i]) {
+                        case SEND -> {
+                            a.send(v);
                             sent(w, v);
-                        } else {
-                            w.misses.increment();
                         }
-                    }
-                    case SELECT_SEND_TWO -> Select.select(
-                            Select.send(a, v, () -> sent(w, v)),
-                            Select.send(b, v, () -> sent(w, v)));
-                    case SELECT_SEND_TIMER -> Select.select(
-                            Select.send(a, v, () -> sent(w, v)),
-                            Select.after(TIMER, w.timeouts::increment));
-                    case SELECT_SEND_CANCEL -> {
-                        boolean[] stop = new boolean[1];
-                        Select.select(
+                        case TRY_SEND -> {
+                            if (a.trySend(v)) {
+                                sent(w, v);
+                            } else {
+                                w.misses.increment();
+                            }
+                        }
+                        case SELECT_SEND_TWO -> Select.select(
                                 Select.send(a, v, () -> sent(w, v)),
-                                Select.recv(w.ctx.done(), x -> stop[0] = true));
-                        if (stop[0]) {
-                            w.cancels.increment();
-                            return; // cancelled: this producer's remaining steps never happen
-                        }
-                    }
-                    case LOCKED_INC -> w.lockedInc();
-                    case GO_LOCKED_INC -> {
-                        count(w);
-                        nested.go(w::lockedInc);
-                    }
-                    case GOSCHED -> dev.goloom.Go.gosched();
-                    case SELECT_SEND_CTX_TIMEOUT -> {
-                        try (CancelContext c = Context.withTimeout(w.ctx, TIMER)) {
+                                Select.send(b, v, () -> sent(w, v)));
+                        case SELECT_SEND_TIMER -> Select.select(
+                                Select.send(a, v, () -> sent(w, v)),
+                                Select.after(TIMER, w.timeouts::increment));
+                        case SELECT_SEND_CANCEL -> {
+                            boolean[] stop = new boolean[1];
                             Select.select(
                                     Select.send(a, v, () -> sent(w, v)),
-                                    Select.recv(c.done(), x -> w.timeouts.increment()));
-                        }
-                    }
-                    case SELECT_SEND_TIME_AFTER -> Select.select(
-                            Select.send(a, v, () -> sent(w, v)),
-                            Select.recv(Time.after(TIMER), x -> w.timeouts.increment()));
-                    case TIMER_STOP -> {
-                        Timer tm = Time.newTimer(Duration.ofNanos(v & 0xffff)); // 0-65 µs: races the stop
-                        tm.stop();
-                        if (tm.c().tryRecv() != null) {
-                            w.errors.add("timer: a value was received after stop() returned (Go 1.23: none)");
-                        }
-                    }
-                    case AFTER_FUNC_STOP -> {
-                        count(w);
-                        nested.add(1);
-                        java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger(); // 0, 1 ran, 2 stopped
-                        Timer tm = Time.afterFunc(Duration.ofNanos(v & 0xffff), () -> {
-                            if (state.compareAndSet(0, 1)) {
-                                w.lockedInc();
-                                nested.done();
-                            } else {
-                                w.errors.add("afterFunc: f ran although stop() had returned true");
-                            }
-                        });
-                        if (tm.stop()) { // true: f will never run
-                            if (state.compareAndSet(0, 2)) {
-                                nested.done();
-                                w.stoppedFuncs.increment();
-                            } else {
-                                w.errors.add("afterFunc: stop() returned true although f had started");
+                                    Select.recv(w.ctx.done(), x -> stop[0] = true));
+                            if (stop[0]) {
+                                w.cancels.increment();
+                                return; // cancelled: this producer's remaining steps never happen
                             }
                         }
+                        case LOCKED_INC -> w.lockedInc();
+                        case GO_LOCKED_INC -> {
+                            count(w);
+                            nested.go(w::lockedInc);
+                        }
+                        case GOSCHED -> dev.goloom.Go.gosched();
+                        case SELECT_SEND_CTX_TIMEOUT -> {
+                            try (CancelContext c = Context.withTimeout(w.ctx, TIMER)) {
+                                Select.select(
+                                        Select.send(a, v, () -> sent(w, v)),
+                                        Select.recv(c.done(), x -> w.timeouts.increment()));
+                            }
+                        }
+                        case SELECT_SEND_TIME_AFTER -> Select.select(
+                                Select.send(a, v, () -> sent(w, v)),
+                                Select.recv(Time.after(TIMER), x -> w.timeouts.increment()));
+                        case TIMER_STOP -> {
+                            Timer tm = Time.newTimer(Duration.ofNanos(v & 0xffff)); // 0-65 µs: races the stop
+                            tm.stop();
+                            if (tm.c().tryRecv() != null) {
+                                w.errors.add("timer: a value was received after stop() returned (Go 1.23: none)");
+                            }
+                        }
+                        case AFTER_FUNC_STOP -> {
+                            count(w);
+                            nested.add(1);
+                            java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger(); // 0, 1 ran, 2 stopped
+                            Timer tm = Time.afterFunc(Duration.ofNanos(v & 0xffff), () -> {
+                                if (state.compareAndSet(0, 1)) {
+                                    w.lockedInc();
+                                    nested.done();
+                                } else {
+                                    w.errors.add("afterFunc: f ran although stop() had returned true");
+                                }
+                            });
+                            if (tm.stop()) { // true: f will never run
+                                if (state.compareAndSet(0, 2)) {
+                                    nested.done();
+                                    w.stoppedFuncs.increment();
+                                } else {
+                                    w.errors.add("afterFunc: stop() returned true although f had started");
+                                }
+                            }
+                        }
+                        case SLEEP -> Time.sleep(Duration.ofNanos((v & 0xff) * 200));
+                        case SELECT_BODY_THROWS -> {
+                            try {
+                                Select.select(Select.send(a, v, () -> {
+                                    sent(w, v);
+                                    throw new BodyFault();
+                                }));
+                            } catch (BodyFault expected) {
+                                w.bodyThrows.increment(); // the send happened; the body's exception propagates after it
+                            }
+                        }
                     }
-                    case SLEEP -> Time.sleep(Duration.ofNanos((v & 0xff) * 200));
+                } catch (GoInterruptedException e) {
+                    // documented: the operation did not happen (nothing recorded); the flag stays set
+                    if (!Thread.interrupted()) {
+                        w.errors.add("GoInterruptedException without the interrupt flag set: " + e);
+                    }
+                    w.interrupted.increment();
                 }
             }
         } finally {
-            nested.await(); // a producer ends only after its nested goroutines
+            awaitUninterruptibly(w, nested); // a producer ends only after its nested goroutines
+        }
+    }
+
+    /** Thrown by a select body on purpose. */
+    private static final class BodyFault extends RuntimeException {
+        BodyFault() {
+            super("select body fault", null, false, false);
+        }
+    }
+
+    private static void awaitUninterruptibly(World w, WaitGroup wg) {
+        for (;;) {
+            try {
+                wg.await();
+                return;
+            } catch (GoInterruptedException e) {
+                Thread.interrupted();
+                w.interrupted.increment();
+            }
+        }
+    }
+
+    /** The fault injector: interrupts producers and consumers at random moments. */
+    private void interrupt(World w) {
+        SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        for (int i = 0; i < interrupts; i++) {
+            Thread t = w.victims.get(r.nextInt(w.victims.length()));
+            if (t != null) {
+                t.interrupt();
+            }
+            if (r.nextBoolean()) {
+                dev.goloom.Go.gosched();
+            } else {
+                Time.sleep(Duration.ofNanos(r.nextInt(20_000)));
+            }
         }
     }
 
@@ -363,10 +448,17 @@ public final class RandomProgram {
 
     private void consume(World w, ConsumerPlan plan) {
         if (plan.chans().length == 1) {
-            for (Long v : w.chans.get(plan.chans()[0])) {
-                w.received(v);
+            for (;;) {
+                try {
+                    for (Long v : w.chans.get(plan.chans()[0])) {
+                        w.received(v);
+                    }
+                    return;
+                } catch (GoInterruptedException e) {
+                    Thread.interrupted(); // no value was taken: range again
+                    w.interrupted.increment();
+                }
             }
-            return;
         }
         // Go's idiom: a select loop that nils out each channel once it is closed
         List<Chan<Long>> live = new ArrayList<>();
@@ -387,7 +479,13 @@ public final class RandomProgram {
                     }
                 }));
             }
-            Select.select(cases);
+            try {
+                Select.select(cases);
+            } catch (GoInterruptedException e) {
+                Thread.interrupted(); // no case ran
+                w.interrupted.increment();
+                continue;
+            }
             if (closedIndex[0] >= 0) {
                 live.set(closedIndex[0], null); // a nil channel: never ready again
                 open--;
@@ -425,7 +523,7 @@ public final class RandomProgram {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("RandomProgram[seed=" + seed + ", " + size
-                + ", capacities=" + Arrays.toString(capacities) + ", cancelAfter=" + cancelAfter + "]");
+                + ", capacities=" + Arrays.toString(capacities) + ", cancelAfter=" + cancelAfter + ", interrupts=" + interrupts + "]");
         for (int c = 0; c < consumers.length; c++) {
             sb.append("\n  consumer ").append(c).append(" drains ").append(Arrays.toString(consumers[c].chans()));
         }
