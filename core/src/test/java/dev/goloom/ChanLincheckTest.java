@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Tagged "stress": lincheck loads a Java agent that re-instruments classes, and a run takes
  * about a minute, so it runs with the stress profile
- * ({@code ./goloom mvn -pl core test -Pstress -Dtest=ChanLincheckTest}), in its own fork.
+ * ({@code ./goloom mvn -pl core test -Pstress -Dtest=ChanLincheckTest}).
  */
 @Tag("stress")
 class ChanLincheckTest {
