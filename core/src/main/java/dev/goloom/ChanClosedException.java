@@ -8,6 +8,16 @@ package dev.goloom;
  *
  * <p>Receiving from a closed channel is not an error: it yields the buffered values, then
  * {@code null} with {@code ok == false} (see {@link RecvChan#recvOk()}).
+ *
+ * {@snippet :
+ * Chan<Integer> ch = Chan.make(1);
+ * ch.close();
+ * try {
+ *     ch.send(1);
+ * } catch (ChanClosedException e) {
+ *     System.out.println(e.getMessage()); // send on closed channel
+ * }
+ * }
  */
 public class ChanClosedException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
