@@ -144,6 +144,42 @@ class SelectTest {
         }
     }
 
+    @Test
+    void nonblockSelectRace() {
+        // chan_test.go TestNonblockSelectRace and ...Race2: at every moment one of c1, c2 is
+        // ready, so a select with default over both must never take the default. This is what
+        // locking every channel of the select at once guarantees.
+        for (int variant = 0; variant < 2; variant++) {
+            for (int i = 0; i < 2_000; i++) {
+                Chan<Integer> c1 = Chan.make(1);
+                Chan<Integer> c2 = Chan.make(1);
+                c1.send(1);
+                AtomicBoolean ready = new AtomicBoolean();
+                Thread t = start(() -> ready.set(select(recv(c1, v -> { }), recv(c2, v -> { }), otherwise(null)) != 2));
+                if (variant == 0) {
+                    c2.send(1);
+                } else {
+                    c2.close();
+                }
+                select(recv(c1, v -> { }), otherwise(null));
+                join(t);
+                assertTrue(ready.get(), "no chan is ready");
+            }
+        }
+    }
+
+    @Test
+    void sendValuesAreEvaluatedOnceWhenTheCaseIsBuilt() {
+        // test/chan/sendstmt.go and the spec: channel and value expressions of a select are
+        // evaluated exactly once, on entering the select, whether or not their case is chosen.
+        AtomicInteger evaluated = new AtomicInteger();
+        Chan<Integer> never = Chan.make();
+        Chan<Integer> ready = Chan.make(1);
+        assertEquals(1, select(send(never, evaluated.incrementAndGet(), null), send(ready, evaluated.incrementAndGet(), null)));
+        assertEquals(2, evaluated.get());
+        assertEquals(2, ready.recv());
+    }
+
     // --------------------------------------------------------------- nil and closed channels (select3.go)
 
     @Test
