@@ -532,6 +532,49 @@ class SelectTest {
         assertEquals(rounds, delivered + interrupted);
     }
 
+    // --------------------------------------------------------------- deadlock detection
+
+    @Test
+    void blockedChannelOperationsCountTowardDeadlock() {
+        List<Task> bodies = List.of(
+                () -> select(),
+                () -> Chan.make().recv(),
+                () -> Chan.make().send(1),
+                () -> select(recv(Chan.make(), v -> { }), send(Chan.make(), 1, null)),
+                () -> select(recv(null, v -> { })));
+        List<String> reasons = List.of("[select (no cases)", "[chan receive", "[chan send", "[select",
+                "[chan receive (nil chan)");
+        for (int i = 0; i < bodies.size(); i++) {
+            Task body = bodies.get(i);
+            AtomicReference<Thread> main = new AtomicReference<>();
+            try (GoRuntime rt = GoRuntime.builder().maxProcs(1).name("deadlock").build()) {
+                DeadlockError e = assertThrows(DeadlockError.class, () -> rt.main(quietly(() -> {
+                    main.set(Thread.currentThread());
+                    try {
+                        body.run();
+                    } catch (RuntimeException x) {
+                        throw x;
+                    } catch (Exception x) {
+                        throw new AssertionError(x);
+                    }
+                })));
+                assertTrue(e.getMessage().startsWith("all goroutines are asleep - deadlock!"), e.getMessage());
+                assertTrue(e.getMessage().contains(reasons.get(i)), e.getMessage());
+                main.get().interrupt();
+                join(main.get());
+            }
+        }
+    }
+
+    @Test
+    void aPendingTimerCaseIsNotADeadlock() {
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(1).name("timer").build()) {
+            AtomicInteger chosen = new AtomicInteger(-1);
+            rt.main(() -> chosen.set(select(recv(Chan.make(), v -> { }), after(Duration.ofMillis(400), null))));
+            assertEquals(1, chosen.get());
+        }
+    }
+
     // --------------------------------------------------------------- wait reasons
 
     /** A goroutine body that ends quietly when interrupted. */
