@@ -53,22 +53,6 @@ public final class AfterChan {
      * zero or negative). Go's {@code time.After}.
      */
     public static RecvChan<Instant> after(Duration d) {
-        Chan<Instant> ch = Chan.make(1);
-        long nanos;
-        try {
-            nanos = d.toNanos();
-        } catch (ArithmeticException e) {
-            nanos = Long.MAX_VALUE;
-        }
-        if (nanos <= 0) {
-            ch.trySend(Instant.now());
-            return ch;
-        }
-        PENDING.incrementAndGet();
-        TIMERS.schedule(() -> {
-            PENDING.decrementAndGet();
-            ch.trySend(Instant.now());
-        }, nanos, TimeUnit.NANOSECONDS);
-        return ch;
+        return dev.goloom.time.Time.after(d);           // the time package's timer heap
     }
 }
