@@ -338,6 +338,38 @@ class SelectTest {
     }
 
     @Test
+    void largeSelectsAndOneChannelManyTimes() {
+        // 1,000 distinct channels (the heap-sort lock order), then one channel in 100 cases.
+        List<Select.Case> cases = new ArrayList<>();
+        List<Chan<Integer>> cs = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            Chan<Integer> c = Chan.make();
+            cs.add(c);
+            cases.add(recv(c, v -> { }));
+        }
+        for (int round = 0; round < 20; round++) {
+            int k = (round * 37) % cs.size();
+            Thread s = start(() -> cs.get(k).send(k));
+            assertEquals(k, select(cases));
+            join(s);
+        }
+        for (Chan<Integer> c : cs) {
+            assertEquals(0, WhiteBox.waiters(c));
+        }
+        Chan<Integer> one = Chan.make();
+        List<Select.Case> same = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            same.add(i % 2 == 0 ? recv(one, v -> { }) : send(one, i, null));
+        }
+        Thread s = start(() -> one.send(-1));
+        int i = select(same);
+        join(s);
+        assertEquals(0, i % 2, "only a receive case can pair with the sender");
+        assertEquals(0, WhiteBox.waiters(one));
+        WhiteBox.checkInvariants(one);
+    }
+
+    @Test
     void doubleSelect() {
         // test/chan/doubleselect.go: one sender selects over four channels, four forwarders
         // feed one channel; every value arrives exactly once.
