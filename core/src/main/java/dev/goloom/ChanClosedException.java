@@ -27,7 +27,11 @@ public class ChanClosedException extends IllegalStateException {
         super("send on closed channel");
     }
 
-    /** With the given message (Go's words: "send on closed channel", "close of closed channel"). */
+    /**
+     * With the given message.
+     *
+     * @param message Go's words: "send on closed channel" or "close of closed channel"
+     */
     public ChanClosedException(String message) {
         super(message);
     }
