@@ -31,6 +31,9 @@ public final class GoRuntime implements AutoCloseable {
 
     private GoRuntime(String name, int maxProcs) {
         this.sched = new Sched(name, maxProcs);
+        if (sched.isGmp()) {
+            Warmup.startOnce();
+        }
     }
 
     /** The default runtime, started on first use; GOMAXPROCS comes from the environment or the core count. */
