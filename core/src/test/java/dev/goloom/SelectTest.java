@@ -370,6 +370,27 @@ class SelectTest {
     }
 
     @Test
+    void hasWaitersSeesReceiversAloneOrInASelect() {
+        // the time package's question: is a goroutine waiting to receive from this channel?
+        Chan<Integer> c = Chan.make();
+        Chan<Integer> other = Chan.make();
+        assertFalse(WhiteBox.hasWaiters(c));
+        Thread sender = start(() -> c.send(1));
+        awaitParked(sender);
+        assertFalse(WhiteBox.hasWaiters(c), "a blocked sender is not a receiver");
+        assertEquals(1, c.recv());
+        join(sender);
+        Thread sel = start(() -> select(recv(other, v -> { }), recv(c, v -> { })));
+        awaitParked(sel);
+        assertTrue(WhiteBox.hasWaiters(c));
+        assertTrue(WhiteBox.hasWaiters(other));
+        other.send(2);
+        join(sel);
+        assertFalse(WhiteBox.hasWaiters(c), "the select left no receiver behind");
+        assertEquals(0, WhiteBox.waiters(c));
+    }
+
+    @Test
     void doubleSelect() {
         // test/chan/doubleselect.go: one sender selects over four channels, four forwarders
         // feed one channel; every value arrives exactly once.
