@@ -12,5 +12,5 @@ module dev.goloom {
     // exports dev.goloom.context;   (uncommented when the package has its first class)
     // exports dev.goloom.time;   (uncommented when the package has its first class)
     // exports dev.goloom.x;   (uncommented when the package has its first class)
-    // exports dev.goloom.debug;   (uncommented when the package has its first class)
+    exports dev.goloom.debug;
 }

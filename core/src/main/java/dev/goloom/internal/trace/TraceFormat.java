@@ -1,0 +1,67 @@
+package dev.goloom.internal.trace;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+
+/**
+ * The binary layout of a goloom execution trace file, and its varint codec.
+ *
+ * <pre>
+ * file    = header record* end
+ * header  = "GOLOOMTRACE" version:u8(=1) epochNanos:i64 baseNanos:i64 maxProcs:uvarint
+ * record  = 'S' id:uvarint len:uvarint utf8[len]       a string of the string table
+ *         | 'R' reason:uvarint string:uvarint          WaitReason ordinal -&gt; its Go words
+ *         | 'N' goid:uvarint string:uvarint            a goroutine's name
+ *         | 'E' p:svarint count:uvarint event[count]   a batch of one P's buffer (p = -1: shared)
+ * event   = kind:u8 dts:svarint goid:uvarint arg:svarint
+ * end     = 'Z' endTs:svarint
+ * </pre>
+ * Timestamps are {@code System.nanoTime()} values relative to {@code baseNanos}; inside a batch
+ * each event's {@code dts} is relative to the previous event of the batch (the first: to 0).
+ * {@code epochNanos} is the wall clock at {@code baseNanos}, for display. Batches of different
+ * Ps interleave in the file in the order they filled; a reader sorts events by time.
+ * uvarint is LEB128 (7 bits a byte, high bit = more); svarint is zig-zag then uvarint, as in
+ * protobuf and Go's encoding/binary.
+ */
+public final class TraceFormat {
+    private TraceFormat() {
+    }
+
+    static final byte[] MAGIC = "GOLOOMTRACE".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    static final int VERSION = 1;
+    static final int STRING = 'S', REASON = 'R', NAME = 'N', EVENTS = 'E', END = 'Z';
+
+    static void uvarint(DataOutputStream out, long v) throws IOException {
+        while ((v & ~0x7FL) != 0) {
+            out.write((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        out.write((int) v);
+    }
+
+    static void svarint(DataOutputStream out, long v) throws IOException {
+        uvarint(out, (v << 1) ^ (v >> 63));
+    }
+
+    static long uvarint(DataInputStream in) throws IOException {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("goloom trace: truncated varint");
+            }
+            v |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return v;
+            }
+        }
+        throw new IOException("goloom trace: malformed varint");
+    }
+
+    static long svarint(DataInputStream in) throws IOException {
+        long u = uvarint(in);
+        return (u >>> 1) ^ -(u & 1);
+    }
+}
