@@ -95,8 +95,9 @@ public final class TraceRecorder implements Trace.Sink {
         out.writeLong(baseNanos);
         TraceFormat.uvarint(out, maxProcs);
         for (WaitReason r : WaitReason.values()) {
+            int id = stringId(r.toString());                 // its 'S' record first
             TraceFormat.uvarint(writeTag(TraceFormat.REASON), r.ordinal());
-            TraceFormat.uvarint(out, stringId(r.toString()));
+            TraceFormat.uvarint(out, id);
         }
         if (existing != null) {
             for (G g : existing) {
