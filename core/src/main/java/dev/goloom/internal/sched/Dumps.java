@@ -64,6 +64,8 @@ public final class Dumps {
                 || c.startsWith("jdk.internal.vm.Continuation")
                 || c.startsWith("java.util.concurrent.locks.LockSupport")
                 || c.startsWith("jdk.internal.misc.Unsafe")
+                || c.startsWith("jdk.internal.misc.VirtualThreads")
+                || c.equals("java.lang.System$1") && e.getMethodName().startsWith("parkVirtualThread")
                 || c.equals("java.lang.Thread") && (e.getMethodName().equals("run")
                         || e.getMethodName().equals("runWith"));
     }
