@@ -1,25 +1,14 @@
 package dev.goloom.debug;
 
 import dev.goloom.GoRuntime;
-import dev.goloom.Goroutine;
 import dev.goloom.GoroutineInfo;
 import dev.goloom.internal.sched.G;
 import dev.goloom.internal.sched.WaitReason;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.util.ArrayDeque;
+import dev.goloom.internal.trace.WaitForGraph;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Partial deadlocks and permanently blocked goroutines, found while the rest of the program
@@ -59,61 +48,28 @@ import java.util.concurrent.locks.LockSupport;
 public final class Deadlocks {
     /* Implementation notes
      *
-     * Overview
-     *   1. snapshot: for each live g parked with a lock wait reason, its blocker (the object given
-     *      to Park.park, else LockSupport.getBlocker of its thread) and the blocker's owners
-     *      (SyncDebug.owner, looked up reflectively so this file compiles without the sync
-     *      package; it answers a Thread, a Goroutine, an id, or a collection of them).
-     *   2. Tarjan's strongly connected components over edges waiter -> owner; a component of two
-     *      or more, or one with a self-edge, is a cycle.
-     *   3. confirm: every member still waits with the same waitSince and blocker.
-     *
-     * Lineage
-     *   HotSpot's ThreadService::find_deadlocks_at_safepoint (owner chains of monitors and
-     *   ownable synchronizers); Tarjan 1972.
-     *
-     * Invariants
-     *   I1 only parked goroutines have out-edges, so every member of a reported cycle is parked.
-     *
-     * Ownership & locking: stateless; reads volatile g fields.
-     * Memory ordering: a race between the two reads of a member shows as a changed waitSince or
-     *   blocker, and the cycle is dropped (never reported on a torn snapshot).
-     * Rejected alternatives: stopping the world (goloom cannot); edges for channel waits
-     *   (unsound: any holder of the channel may still act).
+     * Overview: the public face of internal.trace.WaitForGraph (the graph, Tarjan's SCC and the
+     *   two-reading confirmation live there, next to their notes); this class maps the cycles to
+     *   GoroutineInfo snapshots and formats reports.
+     * Invariants: I1 every GoroutineInfo of a reported cycle is from one rt.goroutines() snapshot
+     *   taken after the cycle was confirmed; a member that ended meanwhile drops the cycle.
+     * Ownership & locking, memory ordering: stateless.
      */
     private Deadlocks() {
     }
 
     /** The lock cycles among {@code rt}'s goroutines, each in wait-for order. */
     public static List<List<GoroutineInfo>> find(GoRuntime rt) {
-        List<G> gs = Goroutines.sched(rt).allGs();
-        Map<Thread, G> byThread = new IdentityHashMap<>();
-        Map<Long, G> byId = new HashMap<>();
-        for (G g : gs) {
-            if (g.thread() != null) {
-                byThread.put(g.thread(), g);
-            }
-            byId.put(g.id(), g);
-        }
-        Map<G, Wait> waits = new IdentityHashMap<>();
-        for (G g : gs) {
-            Wait w = waitOf(g, byThread, byId);
-            if (w != null) {
-                waits.put(g, w);
-            }
-        }
+        List<List<G>> cycles = WaitForGraph.cycles(Goroutines.sched(rt));
         List<List<GoroutineInfo>> out = new ArrayList<>();
-        Map<Long, GoroutineInfo> infos = null;
-        for (List<G> cycle : cycles(gs, waits)) {
-            if (!confirmed(cycle, waits, byThread, byId)) {
-                continue;
-            }
-            if (infos == null) {
-                infos = new HashMap<>();
-                for (GoroutineInfo i : rt.goroutines()) {
-                    infos.put(i.id(), i);
-                }
-            }
+        if (cycles.isEmpty()) {
+            return out;
+        }
+        Map<Long, GoroutineInfo> infos = new HashMap<>();
+        for (GoroutineInfo i : rt.goroutines()) {
+            infos.put(i.id(), i);
+        }
+        for (List<G> cycle : cycles) {
             List<GoroutineInfo> c = new ArrayList<>();
             for (G g : cycle) {
                 GoroutineInfo i = infos.get(g.id());
@@ -157,176 +113,4 @@ public final class Deadlocks {
         return sb.toString();
     }
 
-    // ------------------------------------------------------------------------- the graph
-
-    /** A parked g's lock wait: what it waits on and who holds it. */
-    private record Wait(WaitReason reason, long since, Object blocker, List<G> owners) {
-    }
-
-    private static boolean isLockWait(WaitReason r) {
-        return r == WaitReason.MUTEX_LOCK || r == WaitReason.RWMUTEX_LOCK || r == WaitReason.RWMUTEX_RLOCK;
-    }
-
-    private static Wait waitOf(G g, Map<Thread, G> byThread, Map<Long, G> byId) {
-        WaitReason r = g.waitReason();
-        if (r == null || !isLockWait(r)) {
-            return null;
-        }
-        long since = g.waitSince();
-        Object b = g.blocker();
-        if (b == null && g.thread() != null) {
-            b = LockSupport.getBlocker(g.thread());
-        }
-        if (b == null) {
-            return null;
-        }
-        List<G> owners = new ArrayList<>();
-        for (Object o : owners(b)) {
-            G og = o instanceof Thread t ? byThread.get(t)
-                    : o instanceof Goroutine x ? byId.get(x.id())
-                    : o instanceof Number n ? byId.get(n.longValue()) : null;
-            if (og != null) {
-                owners.add(og);
-            }
-        }
-        return owners.isEmpty() ? null : new Wait(r, since, b, owners);
-    }
-
-    private static final MethodHandle OWNER = ownerHandle();
-
-    private static MethodHandle ownerHandle() {
-        try {
-            Class<?> c = Class.forName("dev.goloom.internal.syncx.SyncDebug");
-            return MethodHandles.publicLookup().findStatic(c, "owner", MethodType.methodType(Object.class, Object.class))
-                    .asType(MethodType.methodType(Object.class, Object.class));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** The owners of lock {@code b} as SyncDebug reports them (empty when unknown). */
-    static List<Object> owners(Object b) {
-        if (OWNER == null) {
-            return List.of();
-        }
-        Object r;
-        try {
-            r = OWNER.invokeExact(b);
-        } catch (Throwable t) {
-            return List.of();
-        }
-        List<Object> out = new ArrayList<>();
-        if (r instanceof Collection<?> c) {
-            out.addAll(c);
-        } else if (r instanceof Object[] a) {
-            out.addAll(List.of(a));
-        } else if (r != null) {
-            out.add(r);
-        }
-        return out;
-    }
-
-    /** Tarjan's SCC, iterative; returns the components that are cycles. */
-    static List<List<G>> cycles(List<G> gs, Map<G, Wait> waits) {
-        Map<G, int[]> idx = new IdentityHashMap<>();   // {index, lowlink, onStack}
-        Deque<G> stack = new ArrayDeque<>();
-        List<List<G>> out = new ArrayList<>();
-        int[] counter = {0};
-        for (G root : gs) {
-            if (waits.containsKey(root) && !idx.containsKey(root)) {
-                strongConnect(root, waits, idx, stack, out, counter);
-            }
-        }
-        return out;
-    }
-
-    private static void strongConnect(G root, Map<G, Wait> waits, Map<G, int[]> idx, Deque<G> stack,
-                                      List<List<G>> out, int[] counter) {
-        Deque<Object[]> work = new ArrayDeque<>();     // {g, next edge index}
-        visit(root, idx, stack, counter);
-        work.push(new Object[] {root, 0});
-        while (!work.isEmpty()) {
-            Object[] f = work.peek();
-            G v = (G) f[0];
-            int e = (int) f[1];
-            Wait w = waits.get(v);
-            List<G> succ = w == null ? List.of() : w.owners;
-            if (e < succ.size()) {
-                f[1] = e + 1;
-                G u = succ.get(e);
-                int[] ui = idx.get(u);
-                if (ui == null) {
-                    visit(u, idx, stack, counter);
-                    work.push(new Object[] {u, 0});
-                } else if (ui[2] == 1) {
-                    int[] vi = idx.get(v);
-                    vi[1] = Math.min(vi[1], ui[0]);
-                }
-                continue;
-            }
-            work.pop();
-            int[] vi = idx.get(v);
-            if (!work.isEmpty()) {
-                int[] pi = idx.get((G) work.peek()[0]);
-                pi[1] = Math.min(pi[1], vi[1]);
-            }
-            if (vi[1] == vi[0]) {
-                List<G> comp = new ArrayList<>();
-                G x;
-                do {
-                    x = stack.pop();
-                    idx.get(x)[2] = 0;
-                    comp.add(x);
-                } while (x != v);
-                if (comp.size() > 1 || succ.contains(v)) {
-                    out.add(order(comp, waits));
-                }
-            }
-        }
-    }
-
-    private static void visit(G g, Map<G, int[]> idx, Deque<G> stack, int[] counter) {
-        idx.put(g, new int[] {counter[0], counter[0], 1});
-        counter[0]++;
-        stack.push(g);
-    }
-
-    /** The component in wait-for order: each member waits for a lock the next one holds. */
-    private static List<G> order(List<G> comp, Map<G, Wait> waits) {
-        Set<G> in = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        in.addAll(comp);
-        G start = comp.stream().min((a, b) -> Long.compare(a.id(), b.id())).orElseThrow();
-        LinkedHashSet<G> path = new LinkedHashSet<>();
-        G cur = start;
-        while (cur != null && path.add(cur)) {
-            G next = null;
-            for (G o : waits.get(cur).owners) {
-                if (in.contains(o) && !path.contains(o)) {
-                    next = o;
-                    break;
-                }
-            }
-            cur = next;
-        }
-        for (G g : comp) {
-            path.add(g);                                   // members off the simple path, last
-        }
-        return new ArrayList<>(path);
-    }
-
-    private static boolean confirmed(List<G> cycle, Map<G, Wait> waits, Map<Thread, G> byThread, Map<Long, G> byId) {
-        for (G g : cycle) {
-            Wait before = waits.get(g);
-            Wait now = waitOf(g, byThread, byId);
-            if (now == null || now.since != before.since || now.blocker != before.blocker
-                    || !Objects.equals(ids(now.owners), ids(before.owners))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static List<Long> ids(List<G> gs) {
-        return gs.stream().map(G::id).sorted().toList();
-    }
 }

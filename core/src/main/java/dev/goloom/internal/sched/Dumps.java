@@ -25,7 +25,9 @@ import java.util.Map;
  * The header carries the wait reason (or state) and, past one minute, how long the goroutine
  * has waited; the label line appears only when the goroutine was given a name; the stack is
  * innermost first, with goloom's and the JDK's scheduling frames trimmed, as Go hides runtime
- * frames; then {@code created by}, and a blank line.
+ * frames; then {@code created by}, and a blank line. After the goroutines, one line per partial
+ * deadlock (a cycle of goroutines each parked on a lock the next one holds), e.g.
+ * {@code partial deadlock: goroutine 5 -> goroutine 6 -> goroutine 5: each waits for a lock the next holds}.
  */
 public final class Dumps {
     /* Implementation notes
@@ -148,7 +150,23 @@ public final class Dumps {
         for (GoroutineInfo i : gs) {
             one(sb, i, s == null ? null : s.allgs.get(i.id()));
         }
+        if (s != null) {
+            partialDeadlocks(sb, s);
+        }
         return sb.toString();
+    }
+
+    /** A line per lock cycle (goloom's addition to Go's dump; see dev.goloom.debug.Deadlocks). */
+    static void partialDeadlocks(StringBuilder sb, Sched s) {
+        for (List<G> cycle : dev.goloom.internal.trace.WaitForGraph.cycles(s)) {
+            sb.append("partial deadlock: goroutine");
+            for (int k = 0; k < cycle.size(); k++) {
+                G g = cycle.get(k);
+                sb.append(k == 0 ? " " : " -> goroutine ").append(g.goid);
+            }
+            sb.append(cycle.size() == 1 ? " waits for a lock it holds itself\n\n"
+                    : " -> goroutine " + cycle.get(0).goid + ": each waits for a lock the next holds\n\n");
+        }
     }
 
     /** One goroutine's block (header, label, stack, created by, blank line: I1). */
