@@ -33,6 +33,83 @@ public final class TraceFormat {
     static final int VERSION = 1;
     static final int STRING = 'S', REASON = 'R', NAME = 'N', EVENTS = 'E', END = 'Z';
 
+    /**
+     * A buffered encoder owned by one thread (the trace writer): plain array stores, one
+     * OutputStream.write per 64 KB. DataOutputStream over BufferedOutputStream takes a lock per
+     * byte, which made the writer slower than the Ps feeding it.
+     */
+    static final class Enc implements java.io.Closeable {
+        private final java.io.OutputStream sink;
+        private final byte[] buf = new byte[1 << 16];
+        private int pos;
+
+        Enc(java.io.OutputStream sink) {
+            this.sink = sink;
+        }
+
+        private void room(int n) throws IOException {
+            if (pos + n > buf.length) {
+                flushBuffer();
+            }
+        }
+
+        private void flushBuffer() throws IOException {
+            sink.write(buf, 0, pos);
+            pos = 0;
+        }
+
+        void write(int b) throws IOException {
+            room(1);
+            buf[pos++] = (byte) b;
+        }
+
+        void write(byte[] b) throws IOException {
+            if (b.length > buf.length - pos) {
+                flushBuffer();
+                if (b.length > buf.length) {
+                    sink.write(b);
+                    return;
+                }
+            }
+            System.arraycopy(b, 0, buf, pos, b.length);
+            pos += b.length;
+        }
+
+        void writeLong(long v) throws IOException {
+            room(8);
+            for (int i = 7; i >= 0; i--) {
+                buf[pos++] = (byte) (v >>> (i * 8));
+            }
+        }
+
+        void uvarint(long v) throws IOException {
+            room(10);
+            while ((v & ~0x7FL) != 0) {
+                buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[pos++] = (byte) v;
+        }
+
+        void svarint(long v) throws IOException {
+            uvarint((v << 1) ^ (v >> 63));
+        }
+
+        void flush() throws IOException {
+            flushBuffer();
+            sink.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                flushBuffer();
+            } finally {
+                sink.close();
+            }
+        }
+    }
+
     static void uvarint(DataOutputStream out, long v) throws IOException {
         while ((v & ~0x7FL) != 0) {
             out.write((int) ((v & 0x7F) | 0x80));

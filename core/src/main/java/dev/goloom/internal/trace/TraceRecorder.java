@@ -2,8 +2,6 @@ package dev.goloom.internal.trace;
 
 import dev.goloom.internal.sched.G;
 import dev.goloom.internal.sched.WaitReason;
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
@@ -42,6 +40,8 @@ public final class TraceRecorder implements Trace.Sink {
      *   I1 a PBuf's chunk and count are touched only by the thread holding its busy flag.
      *   I2 a chunk is in exactly one place: a PBuf, the writer queue, or the free pool.
      *   I3 after stop() returns, no queued chunk is lost and the file ends with an 'E' then 'Z'.
+     *   I4 at most MAX_PENDING full chunks wait for the writer; past that a P reuses its chunk and
+     *      counts the events as dropped (reported on stop), so tracing cannot exhaust the heap.
      *
      * Ownership & locking
      *   Trace's contract C1 says only P p's holder emits with p, so the busy flag of a P's buffer
@@ -68,7 +68,11 @@ public final class TraceRecorder implements Trace.Sink {
     static final int CHUNK_EVENTS = 1024;
     private static final int W = 4;   // longs per event: ts, kind, goid, arg
 
+    /** at most this many full chunks (32 KB each) wait for the writer: 64 MB. */
+    static final int MAX_PENDING = 2048;
     private static final AtomicReference<TraceRecorder> ACTIVE = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
 
     private final PBuf[] pbufs = new PBuf[MAX_P];
     private final PBuf shared = new PBuf(-1);
@@ -80,24 +84,24 @@ public final class TraceRecorder implements Trace.Sink {
     private volatile boolean stopped;
     private volatile boolean drained;
     private volatile IOException failure;
-    private final DataOutputStream out;
+    private final TraceFormat.Enc out;
 
     private static final VarHandle PBUFS = MethodHandles.arrayElementVarHandle(PBuf[].class);
 
     private TraceRecorder(Path file, int maxProcs, Iterable<G> existing) throws IOException {
         this.file = file;
-        this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+        this.out = new TraceFormat.Enc(Files.newOutputStream(file));
         this.baseNanos = System.nanoTime();
         long epoch = java.time.Instant.now().toEpochMilli() * 1_000_000L;
         out.write(TraceFormat.MAGIC);
         out.write(TraceFormat.VERSION);
         out.writeLong(epoch);
         out.writeLong(baseNanos);
-        TraceFormat.uvarint(out, maxProcs);
+        out.uvarint(maxProcs);
         for (WaitReason r : WaitReason.values()) {
             int id = stringId(r.toString());                 // its 'S' record first
-            TraceFormat.uvarint(writeTag(TraceFormat.REASON), r.ordinal());
-            TraceFormat.uvarint(out, id);
+            writeTag(TraceFormat.REASON).uvarint(r.ordinal());
+            out.uvarint(id);
         }
         if (existing != null) {
             for (G g : existing) {
@@ -198,8 +202,23 @@ public final class TraceRecorder implements Trace.Sink {
         return c != null ? c : new long[CHUNK_EVENTS * W];
     }
 
-    void submit(int p, long[] chunk, int n) {
+    /**
+     * Queues a full chunk for the writer; false (the caller reuses the chunk, dropping its events)
+     * when the writer is {@link #MAX_PENDING} chunks behind, so a slow disk costs events, not memory.
+     */
+    boolean submit(int p, long[] chunk, int n) {
+        if (pending.incrementAndGet() > MAX_PENDING) {
+            pending.decrementAndGet();
+            dropped.addAndGet(n);
+            return false;
+        }
         queue.offer(new Batch(p, chunk, n));
+        return true;
+    }
+
+    /** Events dropped because the writer fell behind. */
+    public long dropped() {
+        return dropped.get();
     }
 
     private record Batch(int p, long[] chunk, int n) {
@@ -254,8 +273,9 @@ public final class TraceRecorder implements Trace.Sink {
             c[i + 2] = goid;
             c[i + 3] = arg;
             if (++n == CHUNK_EVENTS) {
-                r.submit(p, c, n);                        // keeps I2
-                chunk = r.newChunk();
+                if (r.submit(p, c, n)) {                  // keeps I2
+                    chunk = r.newChunk();
+                }
                 n = 0;
             }
         }
@@ -264,7 +284,8 @@ public final class TraceRecorder implements Trace.Sink {
             lock();
             try {
                 if (n > 0) {
-                    r.submit(p, chunk, n);
+                    r.pending.incrementAndGet();          // the final flush is never dropped
+                    r.queue.offer(new Batch(p, chunk, n));
                     chunk = null;
                     n = 0;
                 }
@@ -297,6 +318,10 @@ public final class TraceRecorder implements Trace.Sink {
         LockSupport.unpark(writer);
         join();
         ACTIVE.compareAndSet(this, null);
+        if (dropped.get() > 0) {
+            System.err.println("goloom: trace " + file + ": dropped " + dropped.get()
+                    + " events (the writer fell behind)");
+        }
         IOException f = failure;
         if (f != null) {
             throw new UncheckedIOException("goloom: writing trace " + file + " failed", f);
@@ -345,7 +370,7 @@ public final class TraceRecorder implements Trace.Sink {
                 write(o);
             }
             out.write(TraceFormat.END);
-            TraceFormat.svarint(out, System.nanoTime() - baseNanos);
+            out.svarint(System.nanoTime() - baseNanos);
         } catch (IOException e) {
             failure = e;
             stopped = true;
@@ -364,28 +389,29 @@ public final class TraceRecorder implements Trace.Sink {
     private void write(Object o) throws IOException {
         if (o instanceof Name nm) {
             int id = stringId(nm.name);
-            TraceFormat.uvarint(writeTag(TraceFormat.NAME), nm.goid);
-            TraceFormat.uvarint(out, id);
+            writeTag(TraceFormat.NAME).uvarint(nm.goid);
+            out.uvarint(id);
             return;
         }
         Batch b = (Batch) o;
+        pending.decrementAndGet();
         long[] c = b.chunk;
-        TraceFormat.svarint(writeTag(TraceFormat.EVENTS), b.p);
-        TraceFormat.uvarint(out, b.n);
+        writeTag(TraceFormat.EVENTS).svarint(b.p);
+        out.uvarint(b.n);
         long prev = 0;
         for (int i = 0, end = b.n * W; i < end; i += W) {
             out.write((int) c[i + 1]);
-            TraceFormat.svarint(out, c[i] - prev);
+            out.svarint(c[i] - prev);
             prev = c[i];
-            TraceFormat.uvarint(out, c[i + 2]);
-            TraceFormat.svarint(out, c[i + 3]);
+            out.uvarint(c[i + 2]);
+            out.svarint(c[i + 3]);
         }
         if (c.length == CHUNK_EVENTS * W) {
             free.offer(c);                                // keeps I2
         }
     }
 
-    private DataOutputStream writeTag(int tag) throws IOException {
+    private TraceFormat.Enc writeTag(int tag) throws IOException {
         out.write(tag);
         return out;
     }
@@ -398,8 +424,8 @@ public final class TraceRecorder implements Trace.Sink {
         int nid = strings.size() + 1;
         strings.put(s, nid);
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        TraceFormat.uvarint(writeTag(TraceFormat.STRING), nid);
-        TraceFormat.uvarint(out, b.length);
+        writeTag(TraceFormat.STRING).uvarint(nid);
+        out.uvarint(b.length);
         out.write(b);
         return nid;
     }
