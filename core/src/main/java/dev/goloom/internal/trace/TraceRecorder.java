@@ -106,7 +106,7 @@ public final class TraceRecorder implements Trace.Sink {
         if (existing != null) {
             for (G g : existing) {
                 WaitReason r = g.waitReason();
-                event(Trace.GO_STATUS, -1, g.id(), r == null ? -1 : r.ordinal(), g.name());
+                event(Trace.GO_STATUS, -1, g.id(), r == null ? -1 : r.ordinal(), givenName(g));
             }
         }
         this.writer = Thread.ofPlatform().daemon().name("goloom-trace-writer").unstarted(this::writeLoop);
@@ -307,6 +307,7 @@ public final class TraceRecorder implements Trace.Sink {
             stopped = true;
         }
         Trace.remove(this);
+        nameLiveGoroutines();
         for (int p = 0; p < MAX_P; p++) {
             PBuf b = (PBuf) PBUFS.getAcquire(pbufs, p);
             if (b != null) {
@@ -325,6 +326,32 @@ public final class TraceRecorder implements Trace.Sink {
         IOException f = failure;
         if (f != null) {
             throw new UncheckedIOException("goloom: writing trace " + file + " failed", f);
+        }
+    }
+
+    /** The goroutine's name if one was given (not the default "goroutine-N"), else null. */
+    static String givenName(G g) {
+        String n = g.name();
+        return n == null || n.equals("goroutine-" + g.id()) ? null : n;
+    }
+
+    /**
+     * Names the goroutines alive at stop: GO_CREATE may come without a name (the scheduler passes
+     * one only if it has it at hand), and a goroutine that outlives the trace should still be
+     * named in it. Goroutines born and dead within the trace keep only a GO_CREATE name.
+     */
+    private void nameLiveGoroutines() {
+        try {
+            for (dev.goloom.GoRuntime rt : RuntimeHooks.runtimes()) {
+                for (G g : RuntimeHooks.sched(rt).allGs()) {
+                    String n = givenName(g);
+                    if (n != null) {
+                        queue.offer(new Name(g.id(), n));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // names are a convenience; a runtime closing concurrently must not break stop()
         }
     }
 
