@@ -32,7 +32,7 @@ public final class WaitForGraph {
      * Overview
      *   1. snapshot: for each live g parked with a lock wait reason, its blocker (the object given
      *      to Park.park, else LockSupport.getBlocker of its thread) and the blocker's owners
-     *      (SyncDebug.owner, looked up reflectively so this file compiles without the sync
+     *      (SyncDebug.ownerThread, looked up reflectively so this file compiles without the sync
      *      package, then any resolver registered with addOwnerResolver; an owner may be given as
      *      a Thread, a Goroutine, a goroutine id, or a collection or array of them).
      *   2. Tarjan's strongly connected components over edges waiter -> owner; a component of two
@@ -137,12 +137,17 @@ public final class WaitForGraph {
 
     private static final MethodHandle OWNER = ownerHandle();
 
+    /**
+     * SyncDebug.ownerThread(Object) (the sync package's accessor), or null when the sync package
+     * is absent. Looked up reflectively so that this file does not depend on internal.syncx.
+     */
     private static MethodHandle ownerHandle() {
         try {
             Class<?> c = Class.forName("dev.goloom.internal.syncx.SyncDebug");
-            return MethodHandles.publicLookup().findStatic(c, "owner", MethodType.methodType(Object.class, Object.class))
+            return MethodHandles.lookup()
+                    .findStatic(c, "ownerThread", MethodType.methodType(Thread.class, Object.class))
                     .asType(MethodType.methodType(Object.class, Object.class));
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return null;
         }
     }
