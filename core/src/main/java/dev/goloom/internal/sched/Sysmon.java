@@ -108,6 +108,7 @@ final class Sysmon extends Thread {
             }
             LockSupport.parkNanos(this, delay);
             long now = System.nanoTime();
+            Sched.coarseNanos = now;
             boolean acted;
             try {
                 acted = retake(now);
