@@ -4,9 +4,7 @@ import dev.goloom.Goroutine;
 import dev.goloom.internal.sched.G;
 import dev.goloom.internal.sched.Sched;
 import dev.goloom.internal.sched.WaitReason;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
+import dev.goloom.internal.syncx.SyncDebug;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,9 +30,11 @@ public final class WaitForGraph {
      * Overview
      *   1. snapshot: for each live g parked with a lock wait reason, its blocker (the object given
      *      to Park.park, else LockSupport.getBlocker of its thread) and the blocker's owners
-     *      (SyncDebug.ownerThread, looked up reflectively so this file compiles without the sync
-     *      package, then any resolver registered with addOwnerResolver; an owner may be given as
-     *      a Thread, a Goroutine, a goroutine id, or a collection or array of them).
+     *      (SyncDebug.ownerThread for Mutex and the writer side of RWMutex, then any resolver
+     *      registered with addOwnerResolver; an owner may be given as a Thread, a Goroutine, a
+     *      goroutine id, or a collection or array of them). RWMutex readers are not tracked by
+     *      the sync package, so a writer waiting for readers has no edge (no false report, but a
+     *      cycle through read locks is not found).
      *   2. Tarjan's strongly connected components over edges waiter -> owner; a component of two
      *      or more, or one with a self-edge, is a cycle.
      *   3. confirm: every member still waits with the same waitSince, blocker and owners.
@@ -135,33 +135,10 @@ public final class WaitForGraph {
         return owners.isEmpty() ? null : new Wait(r, since, b, owners);
     }
 
-    private static final MethodHandle OWNER = ownerHandle();
-
-    /**
-     * SyncDebug.ownerThread(Object) (the sync package's accessor), or null when the sync package
-     * is absent. Looked up reflectively so that this file does not depend on internal.syncx.
-     */
-    private static MethodHandle ownerHandle() {
-        try {
-            Class<?> c = Class.forName("dev.goloom.internal.syncx.SyncDebug");
-            return MethodHandles.lookup()
-                    .findStatic(c, "ownerThread", MethodType.methodType(Thread.class, Object.class))
-                    .asType(MethodType.methodType(Object.class, Object.class));
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            return null;
-        }
-    }
-
-    /** The owners of lock {@code b} as SyncDebug reports them (empty when unknown). */
+    /** The owners of lock {@code b} (empty when unknown). */
     static List<Object> owners(Object b) {
         List<Object> out = new ArrayList<>();
-        if (OWNER != null) {
-            try {
-                add(out, (Object) OWNER.invokeExact(b));
-            } catch (Throwable t) {
-                // not a lock SyncDebug knows
-            }
-        }
+        add(out, SyncDebug.ownerThread(b));              // Mutex, RWMutex writer; else null
         for (Function<Object, Object> r : RESOLVERS) {
             add(out, r.apply(b));
         }
