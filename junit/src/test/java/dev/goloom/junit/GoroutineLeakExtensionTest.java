@@ -59,6 +59,35 @@ class GoroutineLeakExtensionTest {
         }
     }
 
+    static final dev.goloom.sync.Mutex M1 = new dev.goloom.sync.Mutex();
+    static final dev.goloom.sync.Mutex M2 = new dev.goloom.sync.Mutex();
+
+    @ExtendWith(GoroutineLeakExtension.class)
+    @GoroutineLeakGrace(millis = 300)
+    static class DeadlockCase {
+        @Test
+        void locksCrosswise() throws Exception {
+            CountDownLatch both = new CountDownLatch(2);
+            RT.go("lock-a", () -> crosswise(M1, M2, both));
+            RT.go("lock-b", () -> crosswise(M2, M1, both));
+            both.await();
+        }
+
+        static void crosswise(dev.goloom.sync.Mutex first, dev.goloom.sync.Mutex second, CountDownLatch both)
+                throws InterruptedException {
+            first.lock();
+            both.countDown();
+            both.await();
+            second.lock();
+            second.unlock();
+            try {
+                first.unlock();
+            } catch (IllegalStateException unlockedByTheOuterTest) {
+                // the outer test broke the cycle by unlocking M1 itself
+            }
+        }
+    }
+
     @ExtendWith(GoroutineLeakExtension.class)
     static class CleanCase {
         @Test
@@ -111,6 +140,24 @@ class GoroutineLeakExtensionTest {
         assertTrue(msg.contains("# labels: {\"name\":\"leaky-child\"}"), msg);
         assertTrue(msg.contains("GoroutineLeakExtensionTest.awaitRelease(...)"), msg);
         assertTrue(msg.matches("(?s).*goroutine \\d+ \\[[a-zA-Z. ]+\\]:\n.*"), msg);
+    }
+
+    @Test
+    void deadlockedGoroutinesAreNamedAsSuch() throws Exception {
+        EngineExecutionResults r = EngineTestKit.engine("junit-jupiter").selectors(selectClass(DeadlockCase.class)).execute();
+        M1.unlock();                    // breaks the cycle (Go lets any goroutine unlock a Mutex)
+        List<Event> failed = r.testEvents().failed().list();
+        assertEquals(1, failed.size(), () -> r.allEvents().list().toString());
+        String msg = failed.get(0).getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse("");
+        assertTrue(msg.startsWith("found 2 leaked goroutines"), msg);
+        assertTrue(msg.contains("partial deadlock among goroutines "), msg);
+        assertTrue(msg.contains("[sync.Mutex.Lock]"), msg);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (RT.numGoroutine() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);            // polling an observable state: the two goroutines end
+        }
+        assertEquals(0, RT.numGoroutine(), RT::dump);
     }
 
     @Test
