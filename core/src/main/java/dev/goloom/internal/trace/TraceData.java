@@ -29,6 +29,17 @@ import java.util.Map;
 public record TraceData(long epochNanos, int maxProcs, List<Event> events, Map<Long, String> names,
                         Map<Integer, String> reasons, long endTs) {
 
+    /* Implementation notes
+     *
+     * Overview: one pass over the file; each 'E' batch is decoded into a list and added only
+     *   when complete, so a file cut short by a crash yields its complete batches; the events
+     *   are then sorted by time (a stable sort keeps file order among equal stamps).
+     * Invariants: I1 events() is sorted by ts; I2 an unknown tag or event kind is an IOException
+     *   naming it (never a silent skip: the file would be misread from there on).
+     * Ownership & locking, memory ordering: a value once built (immutable maps are not
+     *   enforced; the tools do not mutate them).
+     */
+
     /** One event: a timestamp in nanoseconds relative to the trace's start, and Trace's fields. */
     public record Event(long ts, int kind, int p, long goid, long arg) {
     }
