@@ -96,8 +96,10 @@ public final class GoSide {
         if (p != null) {
             candidates.add(Path.of(p));
         }
-        candidates.add(root.resolve("../shared/anchors/go"));
-        candidates.add(root.resolve("shared/anchors/go"));
+        // ../shared beside the repository, or beside any folder above it (a worktree under wt/)
+        for (Path d = root; d != null; d = d.getParent()) {
+            candidates.add(d.resolve("shared/anchors/go"));
+        }
         for (Path c : candidates) {
             if (Files.isRegularFile(c.resolve("go.mod"))) {
                 return c.normalize();

@@ -24,10 +24,9 @@ public final class Proc {
         return -1;
     }
 
-    /** Heap in use after {@code System.gc()} (twice, so that finalizable leftovers go too). */
+    /** Heap in use after a full collection ({@code System.gc()}). */
     public static long heapAfterGc() {
         var bean = ManagementFactory.getMemoryMXBean();
-        System.gc();
         System.gc();
         return bean.getHeapMemoryUsage().getUsed();
     }

@@ -68,6 +68,12 @@ public final class Procs {
         }
         long t0 = System.nanoTime();
         Process p = pb.start();
+        // if this JVM is stopped (Ctrl-C), the child and its descendants go too
+        Thread reaper = new Thread(() -> {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        });
+        Runtime.getRuntime().addShutdownHook(reaper);
         boolean done = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
         if (!done) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -75,6 +81,11 @@ public final class Procs {
             p.waitFor(10, TimeUnit.SECONDS);
         }
         long wall = System.nanoTime() - t0;
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException e) {
+            // shutting down already
+        }
         List<String> out = Files.readAllLines(outFile, StandardCharsets.UTF_8);
         Files.writeString(log, String.join("\n", out) + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.APPEND);

@@ -182,7 +182,7 @@ final class Runner {
             for (Rt rt : COLUMNS) {
                 Entry e = row.get(rt);
                 if (e.note != null && e.missing == null) {
-                    notes.add(s.id + " / " + rt.key + ": " + e.note + " (N=" + Report.fmt(e.n) + ")");
+                    notes.add(s.id + " / " + rt.key + ": " + e.note + " (N=" + String.format(Locale.ROOT, "%,d", e.n) + ")");
                 }
             }
             for (int m = 0; m < s.metrics().size(); m++) {

@@ -146,8 +146,24 @@ public final class Scenario {
         return go;
     }
 
-    /** The size for a scale factor: quick or full default times scale, at least 1. */
+    boolean powerOfTen;
+
+    /** Sizes of this scenario are rounded down to a power of ten (skynet's tree needs it). */
+    public Scenario powerOfTen() {
+        this.powerOfTen = true;
+        return this;
+    }
+
+    /** The size for a scale factor: quick or full default times scale, at least 1 (10 for powers of ten). */
     public long size(boolean quick, double scale) {
-        return Math.max(1, Math.round((quick ? quickN : fullN) * scale));
+        long n = Math.max(1, Math.round((quick ? quickN : fullN) * scale));
+        if (powerOfTen) {
+            long p = 10;
+            while (p * 10 <= n) {
+                p *= 10;
+            }
+            n = p;
+        }
+        return n;
     }
 }

@@ -66,13 +66,14 @@ public final class Scenarios {
                 .na(Rt.JOX)
                 .reps(2, 3));
         l.add(Scenario.of("skynet", "sched", "skynet (fan-out 10)", 1_000_000, 1_000_000)
-                .metric("all 1.11M tasks", "ms", "skynet.total")
+                .metric("whole tree (N leaves, 1.11 N tasks)", "ms", "skynet.total")
                 .go("skynet", n -> args("-size", n))
                 .impl(Rt.GOLOOM, 1, c -> SchedScenarios.skynetPark(g, c), "park/unpark sums")
                 .impl(Rt.VT, 1, c -> SchedScenarios.skynetSq(vt, c), "SynchronousQueue")
                 .absent(Rt.PT, "n/a (needs 1.1M OS threads)")
                 .impl(Rt.KOTLIN, c -> Kt.skynet(c.n()))
                 .impl(Rt.JOX, c -> JoxScenarios.skynet(c.n()))
+                .powerOfTen()
                 .reps(1, 3));
         l.add(Scenario.of("yield", "sched", "yield ping-pong (2 goroutines)", 1_000_000, 200_000)
                 .metric("per yield", "ns", "ctxswitch.gosched")

@@ -84,7 +84,7 @@ public final class Seeds {
             countRound(u, target, out);
             return null;
         });
-        int n = (int) Math.max(500, (pt ? 2_000 : 100_000) * scale);
+        int n = (int) Math.max(500, (pt ? 2_000 : 50_000) * scale);
         double[] v = new double[5];
         for (int r = 0; r < v.length; r++) {
             v[r] = u.runIn(() -> SchedScenarios.spawnRound(u, n, false))[0];
