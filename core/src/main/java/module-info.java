@@ -8,9 +8,9 @@ module dev.goloom {
     requires jdk.jfr;
 
     exports dev.goloom;
-    // exports dev.goloom.sync;   (uncommented when the package has its first class)
-    // exports dev.goloom.context;   (uncommented when the package has its first class)
-    // exports dev.goloom.time;   (uncommented when the package has its first class)
+    exports dev.goloom.sync;
+    exports dev.goloom.context;
+    exports dev.goloom.time;
     // exports dev.goloom.x;   (uncommented when the package has its first class)
     // exports dev.goloom.debug;   (uncommented when the package has its first class)
 }

@@ -39,7 +39,7 @@ public final class Go {
 
     /** Yields the processor, letting other goroutines run: Go's {@code runtime.Gosched}. */
     public static void gosched() {
-        Thread.yield();
+        dev.goloom.internal.sched.Sched.gosched();
     }
 
     /** The number of live goroutines: Go's {@code runtime.NumGoroutine}. */

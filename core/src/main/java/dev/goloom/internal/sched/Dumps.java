@@ -25,6 +25,18 @@ public final class Dumps {
                         || e.getMethodName().equals("runWith"));
     }
 
+    /** True when the stack shows a goroutine parked in the JDK's socket I/O (Go's "IO wait"). */
+    static boolean inSocketIo(StackTraceElement[] st) {
+        for (StackTraceElement e : st) {
+            String c = e.getClassName();
+            if (c.startsWith("sun.nio.ch.") || c.startsWith("java.net.Socket")
+                    || c.startsWith("sun.nio.ch.NioSocketImpl")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The stack with the hidden frames removed. */
     public static StackTraceElement[] trim(StackTraceElement[] st) {
         List<StackTraceElement> out = new ArrayList<>(st.length);

@@ -72,7 +72,9 @@ public final class G implements Goroutine, Executor {
     /** the value the body threw, if any (a panic); set before status becomes G_DEAD. */
     Throwable panic;
     /** the main goroutine of GoRuntime.main, whose panic ends main. */
-    boolean isMain;
+    volatile boolean isMain;
+    /** set by Sched.gosched just before Thread.yield: the wake-up goes to the global queue. */
+    volatile boolean yielding;
     /** true for an anonymous unit running a foreign virtual thread's continuation. */
     final boolean foreign;
     /** the foreign continuation (foreign units only). */
@@ -142,18 +144,37 @@ public final class G implements Goroutine, Executor {
 
     @Override
     public String name() {
-        return name;
+        return name != null ? name : "goroutine-" + goid;
     }
 
+    /**
+     * The state, derived: a goroutine that set a wait reason is WAITING; one marked RUNNING is
+     * really running only while its M has it mounted (else it parked somewhere goloom does not
+     * know: WAITING); SYSCALL while its M lost its P to a hand-off. Racy by nature (a snapshot).
+     */
     @Override
     public GoroutineState state() {
-        return switch (status) {
-            case G_RUNNABLE -> GoroutineState.RUNNABLE;
-            case G_RUNNING -> waitReason != null ? GoroutineState.WAITING : GoroutineState.RUNNING;
-            case G_WAITING -> GoroutineState.WAITING;
-            case G_SYSCALL -> GoroutineState.SYSCALL;
-            default -> GoroutineState.DEAD;
-        };
+        int s = status;
+        if (s == G_DEAD) {
+            return GoroutineState.DEAD;
+        }
+        if (s == G_RUNNABLE) {
+            return GoroutineState.RUNNABLE;
+        }
+        if (waitReason != null) {
+            return GoroutineState.WAITING;
+        }
+        if (!sched.gmp) {
+            Thread t = thread;
+            Thread.State ts = t == null ? Thread.State.NEW : t.getState();
+            return ts == Thread.State.WAITING || ts == Thread.State.TIMED_WAITING || ts == Thread.State.BLOCKED
+                    ? GoroutineState.WAITING : GoroutineState.RUNNING;
+        }
+        M mm = m;
+        if (mm != null && mm.curg == this) {
+            return mm.syscall ? GoroutineState.SYSCALL : GoroutineState.RUNNING;
+        }
+        return GoroutineState.WAITING;
     }
 
     /** The virtual thread running this goroutine (for stacks and interrupts). */

@@ -10,38 +10,139 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import dev.goloom.internal.trace.Trace;
 
 /**
- * One goloom runtime: Go's {@code schedt} plus the allgs registry. {@code GoRuntime} is its
- * public face. This skeleton runs goroutines in fallback mode (JDK default scheduler); the GMP
- * engine plugs in through {@link #ready(G)}.
+ * One goloom runtime: Go's {@code schedt} — the Ps, the Ms, the global run queue, the idle lists,
+ * sysmon — plus the allgs registry. {@code GoRuntime} is its public face.
  */
 public final class Sched {
+    /* Implementation notes
+     *
+     * Overview
+     *   Goroutines are virtual threads whose scheduler is their own g (G.execute). Whenever the
+     *   JDK wants a goroutine to run (start, unpark, yield) it calls ready(g), which puts g in the
+     *   waker's runnext when the waker runs on one of our Ms, else in the global queue, and wakes
+     *   an idle P if no M is spinning (wakep). Ms (M.java) run the scheduling loop; sysmon
+     *   (Sysmon.java) hands off Ps whose M is stuck inside one goroutine and ends time slices.
+     *   Without access to the JDK's builder (VThreads.AVAILABLE false) goroutines run on the
+     *   JDK's default scheduler instead (fallback mode): every API still works, the scheduler
+     *   counters are absent.
+     *
+     * Lineage
+     *   golang/go src/runtime/proc.go (go1.19): ready/goready, wakep, startm, newm, stopm,
+     *   handoffp, pidleget/pidleput, mget/mput, procresize, checkdead; runtime2.go schedt.
+     *
+     * Invariants
+     *   I1 npidle == the length of the idle P list; a P is on it iff its state is P_IDLE.
+     *   I2 nmidle == the length of the idle M list; an M is on it only inside M.stopm.
+     *   I3 nmspinning == the number of Ms with spinning == true.
+     *   I4 a goroutine is in at most one run queue (global or one P's), or mounted on one M.
+     *   I5 timerWaiter, if set, is on the idle M list and parks until timerWaitUntil.
+     *
+     * Ownership & locking
+     *   lock (rank 1, Go's sched.lock) guards: the idle P list (pidle, P.link), the idle M list
+     *   (midle, M.schedlink, nmidle), timerWaiter, timerWaitUntil, allp growth, mcount limits.
+     *   globrunq has its own leaf lock (rank 2): never take `lock` while holding it.
+     *   npidle, nmspinning, nmsys are atomics read without the lock (as Go's).
+     *
+     * Memory ordering
+     *   ready() -> runqput: see RunQueue. A P handed to an M through M.nextp is written under
+     *   `lock` before LockSupport.unpark(m) and read by m after park returns (unpark/park pair).
+     *   wakep's "npidle != 0 && nmspinning == 0" reads and findRunnable's "drop spinning, then
+     *   re-check every queue" form Go's Dekker pair: the waker publishes work (queue write) then
+     *   reads nmspinning; the spinner decrements nmspinning (a volatile RMW: StoreLoad) then reads
+     *   the queues. One of them sees the other.
+     *
+     * Rejected alternatives
+     *   ForkJoinPool as the carrier pool (the JDK default): no runnext, no P, no hand-off of a
+     *   stuck carrier; its compensation creates threads only for managed blockers.
+     */
+
     /** the goroutine of the calling virtual thread in fallback mode. */
     static final ThreadLocal<G> FALLBACK_CURRENT = new ThreadLocal<>();
     private static final AtomicLong GOIDS = new AtomicLong();
+    /** Go's limit on Ms. */
+    static final int MAX_THREADS = Integer.getInteger("goloom.maxThreads", 10_000);
+    private static volatile boolean fallbackWarned;
 
     final String name;
+    /** true: the GMP scheduler runs goroutines; false: fallback mode (JDK scheduler). */
     final boolean gmp;
-    private volatile int maxProcs;
     private volatile boolean closed;
     /** allgs: every live goroutine, by id. */
     final ConcurrentHashMap<Long, G> allgs = new ConcurrentHashMap<>();
     final AtomicLong created = new AtomicLong();
+
+    // ---- GMP state
+    final Object lock = new Object();
+    /** every P ever made; the first gomaxprocs are live. Copy-on-write under lock. */
+    volatile P[] allp;
+    volatile int gomaxprocs;
+    private P pidle;
+    final AtomicInteger npidle = new AtomicInteger();
+    private M midle;
+    private volatile int nmidle;
+    final AtomicInteger mcount = new AtomicInteger();
+    final AtomicInteger nmspinning = new AtomicInteger();
+    /** Ms inside a goroutine whose P was handed off (Go's "in syscall"). */
+    final AtomicInteger nmsys = new AtomicInteger();
+    final GlobalRunQueue globrunq = new GlobalRunQueue();
+    final AtomicLong handoffs = new AtomicLong();
+    private final AtomicInteger mids = new AtomicInteger();
+    private M timerWaiter;
+    private volatile long timerWaitUntil = Long.MAX_VALUE;
+    private Sysmon sysmon;
 
     public Sched(String name, int maxProcs) {
         if (maxProcs < 1) {
             throw new IllegalArgumentException("goloom: maxProcs must be at least 1, got " + maxProcs);
         }
         this.name = name;
-        this.maxProcs = maxProcs;
-        this.gmp = false;
+        this.gmp = VThreads.AVAILABLE;
+        this.gomaxprocs = maxProcs;
+        if (gmp) {
+            P[] ps = new P[maxProcs];
+            for (int i = 0; i < maxProcs; i++) {
+                ps[i] = new P(this, i);
+            }
+            allp = ps;
+            synchronized (lock) {
+                for (int i = maxProcs - 1; i >= 0; i--) {
+                    pidleput(ps[i]);
+                }
+            }
+            sysmon = new Sysmon(this);
+            sysmon.start();
+        } else {
+            allp = new P[0];
+            warnFallback();
+        }
     }
+
+    private static void warnFallback() {
+        if (!fallbackWarned) {
+            fallbackWarned = true;
+            System.err.println("goloom: running goroutines on the JDK's default scheduler (no GMP "
+                    + "scheduler: " + VThreads.UNAVAILABLE_REASON + "); add the JVM flag "
+                    + "--add-opens java.base/java.lang=ALL-UNNAMED for goloom's scheduler");
+        }
+    }
+
+    /**
+     * A coarse System.nanoTime(), refreshed by every running sysmon each round (20 us to 10 ms):
+     * wait start times need minutes, not nanoseconds, and a park must not pay for a clock read.
+     * 0 while no sysmon runs (fallback mode): then the real clock.
+     */
+    static volatile long coarseNanos;
 
     /** The coarse clock for wait times. */
     static long nanoTime() {
-        return System.nanoTime();
+        long c = coarseNanos;
+        return c != 0 ? c : System.nanoTime();
     }
 
     public String name() {
@@ -50,6 +151,11 @@ public final class Sched {
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /** True when goroutines run on goloom's GMP scheduler (false: fallback mode). */
+    public boolean isGmp() {
+        return gmp;
     }
 
     // ------------------------------------------------------------------------------ newproc
@@ -64,14 +170,27 @@ public final class Sched {
         }
         long id = GOIDS.incrementAndGet();
         G parent = G.current();
-        String n = name != null ? name : "goroutine-" + id;
-        G g = new G(this, id, n, creator(task), parent == null ? 0 : parent.goid);
+        G g = new G(this, id, name, creator(task), parent == null ? 0 : parent.goid);
         Runnable body = () -> goexit(g, task);
-        g.thread = Thread.ofVirtual().name(n).unstarted(body);
+        g.thread = newThread(g, name, body);
         allgs.put(id, g);
         created.incrementAndGet();
+        if (Trace.on) {
+            Trace.emit(Trace.GO_CREATE, -1, id, g.parentGoid);
+        }
         g.thread.start();
         return g;
+    }
+
+    private Thread newThread(G g, String name, Runnable body) {
+        if (gmp) {
+            return VThreads.newThread(g, name, body);
+        }
+        Thread.Builder.OfVirtual b = Thread.ofVirtual();
+        if (name != null) {
+            b.name(name);
+        }
+        return b.unstarted(body);
     }
 
     private static StackTraceElement creator(Task task) {
@@ -97,8 +216,8 @@ public final class Sched {
         }
         long id = GOIDS.incrementAndGet();
         G parent = G.current();
-        G g = new G(this, id, "goroutine-" + id, creator(r::run), parent == null ? 0 : parent.goid);
-        g.thread = Thread.ofVirtual().name(g.name).unstarted(() -> {
+        G g = new G(this, id, null, creator(r::run), parent == null ? 0 : parent.goid);
+        g.thread = newThread(g, "goroutine-" + id, () -> {
             allgs.put(id, g);
             created.incrementAndGet();
             if (!gmp) {
@@ -131,15 +250,436 @@ public final class Sched {
             g.waitReason = null;
             g.status = G.G_DEAD;
             allgs.remove(g.goid);
+            if (Trace.on) {
+                M m = g.m;
+                Trace.emit(Trace.GO_END, m != null && m.p != null ? m.p.id : -1, g.goid, 0);
+            }
             if (g.panic != null) {
                 Panics.afterPanic(this, g, g.panic);
+            }
+            if (g.isMain) {
+                mainPanicked(null);
             }
         }
     }
 
-    /** The JDK asks to run {@code g} (start, wake-up or yield). */
-    void ready(G g) {
-        throw new IllegalStateException("GMP scheduler not active");
+    /** Go's Gosched: the calling goroutine goes to the back of the global queue. */
+    public static void gosched() {
+        G g = G.current();
+        if (g != null && g.sched.gmp) {
+            g.yielding = true;
+        }
+        Thread.yield();
+        if (g != null) {
+            g.yielding = false; // the yield may not have happened (a pinned continuation)
+        }
+    }
+
+    // ------------------------------------------------------------------------------ ready
+
+    /**
+     * The JDK asks to run {@code gp} (start, wake-up or yield): Go's {@code ready}. On one of our
+     * Ms the goroutine goes to that M's P's runnext (a goroutine readied by the one running
+     * runs next, on the same core); from anywhere else to the global queue.
+     */
+    void ready(G gp) {
+        if (!gp.foreign) {
+            gp.status = G.G_RUNNABLE;
+            if (Trace.on) {
+                G w = G.current();
+                Trace.emit(Trace.GO_UNBLOCK, -1, gp.goid, w == null ? 0 : w.goid);
+            }
+        }
+        if (gp.yielding) {
+            gp.yielding = false;
+            globrunq.put(gp); // Gosched: the back of the global queue
+            wakepIfIdle();
+            return;
+        }
+        M m = currentM();
+        if (m != null) {
+            P pp = m.p;
+            if (pp != null) {
+                long s = pp.status();
+                boolean next = gp != m.curg; // a goroutine readying itself goes to the tail
+                if (s == P.pack(m.id, P.P_SCHED)) {
+                    pp.runqput(gp, next);
+                    wakepIfIdle();
+                    return;
+                }
+                long run = P.pack(m.id, P.P_RUNNING);
+                if (s == run && pp.casStatus(run, P.pack(m.id, P.P_SCHED))) { // keeps P.I1
+                    pp.runqput(gp, next);
+                    pp.setStatus(run);
+                    wakepIfIdle();
+                    return;
+                }
+            }
+        }
+        globrunq.put(gp);
+        wakepIfIdle();
+    }
+
+    /** The M the calling thread runs on, if it is one of ours. */
+    private M currentM() {
+        Thread t = Thread.currentThread();
+        if (t instanceof M mm) {
+            return mm.sched == this ? mm : null;
+        }
+        if (t.isVirtual()) {
+            Object s = VThreads.schedulerOf(t);
+            if (s instanceof G cur && cur.sched == this && cur.thread == t) {
+                return cur.m;
+            }
+        }
+        return null;
+    }
+
+    private void wakepIfIdle() {
+        if (npidle.get() != 0 && nmspinning.get() == 0) {
+            wakep();
+        }
+    }
+
+    /** Go's wakep: start one spinning M on an idle P, unless one is spinning already. */
+    void wakep() {
+        if (closed && allgs.isEmpty()) {
+            return;
+        }
+        if (!nmspinning.compareAndSet(0, 1)) {
+            return;
+        }
+        startm(null, true);
+    }
+
+    /**
+     * Go's startm: gives {@code pp} (or an idle P) to an idle M, or to a new one. When
+     * {@code spinning}, the caller has counted the new spinner in nmspinning already.
+     */
+    void startm(P pp, boolean spinning) {
+        M nm;
+        synchronized (lock) {
+            if (pp == null) {
+                pp = pidleget();
+                if (pp == null) {
+                    if (spinning) {
+                        nmspinning.decrementAndGet(); // keeps I3
+                    }
+                    return;
+                }
+            }
+            nm = mget();
+            if (nm != null) {
+                nm.spinning = spinning;
+                nm.nextp = pp;
+            }
+        }
+        if (nm != null) {
+            LockSupport.unpark(nm);
+            return;
+        }
+        newm(pp, spinning);
+    }
+
+    private void newm(P pp, boolean spinning) {
+        if (mcount.get() >= MAX_THREADS) {
+            // Go dies here ("program exceeds 10000-thread limit"); we keep the P idle instead.
+            System.err.println("goloom: runtime: program exceeds " + MAX_THREADS + "-thread limit");
+            synchronized (lock) {
+                pidleput(pp);
+            }
+            if (spinning) {
+                nmspinning.decrementAndGet();
+            }
+            return;
+        }
+        M nm = new M(this, mids.incrementAndGet());
+        nm.spinning = spinning;
+        nm.nextp = pp;
+        mcount.incrementAndGet();
+        nm.start();
+    }
+
+    // ------------------------------------------------------------------------------ idle lists
+
+    /** Lock held. Puts pp on the idle P list (keeps I1). */
+    void pidleput(P pp) {
+        if (pp.id >= gomaxprocs) {
+            killP(pp);
+            return;
+        }
+        pp.setStatus(P.pack(0, P.P_IDLE));
+        pp.link = pidle;
+        pidle = pp;
+        npidle.incrementAndGet();
+    }
+
+    /** Lock held. Takes an idle P, or null. */
+    P pidleget() {
+        P pp = pidle;
+        if (pp != null) {
+            pidle = pp.link;
+            pp.link = null;
+            npidle.decrementAndGet();
+            pp.setStatus(P.pack(0, P.P_HANDOFF)); // not idle; the taker acquires it next
+        }
+        return pp;
+    }
+
+    /** pidleget under the lock. */
+    P pidlegetLocked() {
+        if (npidle.get() == 0) {
+            return null;
+        }
+        synchronized (lock) {
+            return pidleget();
+        }
+    }
+
+    /** Lock held. Takes an idle M; the timer waiter only if it is the only one. */
+    private M mget() {
+        M m = midle;
+        if (m == null) {
+            return null;
+        }
+        if (m == timerWaiter && m.schedlink != null) {
+            M second = m.schedlink;
+            m.schedlink = second.schedlink;
+            second.schedlink = null;
+            nmidle--;
+            return second;
+        }
+        midle = m.schedlink;
+        m.schedlink = null;
+        nmidle--;
+        if (m == timerWaiter) {
+            timerWaiter = null;
+            timerWaitUntil = Long.MAX_VALUE;
+        }
+        return m;
+    }
+
+    /** Puts m on the idle list; it becomes the timer waiter if {@code until} is the earliest. */
+    void mput(M m, long until) {
+        synchronized (lock) {
+            m.schedlink = midle;
+            midle = m;
+            nmidle++;
+            if (until != Long.MAX_VALUE && (timerWaiter == null || until < timerWaitUntil)) {
+                timerWaiter = m;
+                timerWaitUntil = until;
+            }
+        }
+    }
+
+    /** m leaves stopm: make sure it is off the idle list and not the timer waiter. */
+    void mparkDone(M m) {
+        synchronized (lock) {
+            mremove(m);
+            if (timerWaiter == m) {
+                timerWaiter = null;
+                timerWaitUntil = Long.MAX_VALUE;
+            }
+        }
+    }
+
+    private void mremove(M m) {
+        M prev = null;
+        for (M x = midle; x != null; prev = x, x = x.schedlink) {
+            if (x == m) {
+                if (prev == null) {
+                    midle = x.schedlink;
+                } else {
+                    prev.schedlink = x.schedlink;
+                }
+                x.schedlink = null;
+                nmidle--;
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------ timers
+
+    /** When the idle M {@code m} should wake for timers (Long.MAX_VALUE: only when handed a P). */
+    long timerDeadlineFor(M m) {
+        synchronized (lock) {
+            return timerWaiter == m ? timerWaitUntil : Long.MAX_VALUE;
+        }
+    }
+
+    /** The timer waiter's deadline passed: take an idle P to run timers (null if none). */
+    P takeIdlePForTimers(M m) {
+        synchronized (lock) {
+            if (m.nextp != null) {
+                return null;
+            }
+            if (timerWaiter == m) {
+                timerWaiter = null;
+                timerWaitUntil = Long.MAX_VALUE;
+            }
+            P pp = pidleget();
+            if (pp != null) {
+                mremove(m);
+                nmspinning.incrementAndGet();
+            }
+            return pp;
+        }
+    }
+
+    /** The earliest timer of every live P (Long.MAX_VALUE if none). */
+    long earliestTimer() {
+        long min = Long.MAX_VALUE;
+        P[] all = allp;
+        int n = Math.min(gomaxprocs, all.length);
+        for (int i = 0; i < n; i++) {
+            TimerQueue t = all[i].timers;
+            if (t != null) {
+                min = Math.min(min, t.nextWhen());
+            }
+        }
+        return min;
+    }
+
+    /** Runs the due timers of every live P (from the timer waiter or sysmon). */
+    void runAllTimers() {
+        P[] all = allp;
+        int n = Math.min(gomaxprocs, all.length);
+        for (int i = 0; i < n; i++) {
+            TimerQueue t = all[i].timers;
+            if (t != null) {
+                long now = System.nanoTime();
+                if (t.nextWhen() <= now) {
+                    t.runExpired(now);
+                }
+            }
+        }
+    }
+
+    /**
+     * A timer due at {@code when} was added (Go's wakeNetPoller): if it is earlier than what the
+     * timer waiter sleeps for, wake it; with no timer waiter, make an idle M one.
+     */
+    public void timerAdded(long when) {
+        if (!gmp || when >= timerWaitUntil) {
+            return;
+        }
+        M wake = null;
+        synchronized (lock) {
+            if (when >= timerWaitUntil) {
+                return;
+            }
+            if (timerWaiter == null) {
+                timerWaiter = midle;
+            }
+            if (timerWaiter != null) {
+                timerWaitUntil = when;
+                wake = timerWaiter;
+            }
+        }
+        if (wake != null) {
+            LockSupport.unpark(wake);
+        }
+        // no idle M: every M is busy and runs timers in its loop; sysmon watches the rest
+    }
+
+    /** The P whose heap a new timer should go to: the caller's own, else P0. */
+    public int timerP() {
+        M m = currentM();
+        if (m != null) {
+            P pp = m.p;
+            if (pp != null) {
+                return pp.id;
+            }
+        }
+        return 0;
+    }
+
+    // ------------------------------------------------------------------------------ hand-off
+
+    /** sysmon took pp from a stuck M (Go's handoffp): give it to an M if there is work. */
+    void handoffp(P pp) {
+        long now = System.nanoTime();
+        if (pp.hasWork(now) || !globrunq.isEmpty()) {
+            startm(pp, false);
+            return;
+        }
+        if (nmspinning.get() + npidle.get() == 0 && nmspinning.compareAndSet(0, 1)) {
+            startm(pp, true); // no one else is looking for work: we are needed
+            return;
+        }
+        synchronized (lock) {
+            pidleput(pp);
+        }
+        TimerQueue t = pp.timers;
+        if (t != null && t.nextWhen() != Long.MAX_VALUE) {
+            timerAdded(t.nextWhen());
+        }
+    }
+
+    /** The P of an M is beyond GOMAXPROCS: move its work away and retire it. */
+    void retireP(M m, P pp) {
+        pp.runq.drain(globrunq::put);
+        synchronized (lock) {
+            m.releasep();
+            killP(pp);
+            P np = pidleget();
+            if (np != null) {
+                m.acquirep(np);
+            }
+        }
+        wakepIfIdle();
+    }
+
+    /** Lock held: pp is beyond GOMAXPROCS; its goroutines go global. Timers stay readable. */
+    private void killP(P pp) {
+        pp.setStatus(P.pack(0, P.P_DEAD));
+        pp.runq.drain(globrunq::put); // racy only with stealers, which take whole elements
+    }
+
+    // ------------------------------------------------------------------------------ M lifecycle
+
+    boolean mExit(M m) {
+        return closed && allgs.isEmpty();
+    }
+
+    void mExited(M m) {
+        mcount.decrementAndGet();
+        synchronized (lock) {
+            mremove(m);
+            if (timerWaiter == m) {
+                timerWaiter = null;
+                timerWaitUntil = Long.MAX_VALUE;
+            }
+            P pp = m.p;
+            if (pp != null) {
+                m.p = null;
+                pidleput(pp);
+            }
+        }
+    }
+
+    /** The M owning pp per its status word (null when unknown). */
+    M ownerM(P pp, long status) {
+        M m = pp.m;
+        return m != null && m.id == P.ownerOf(status) ? m : null;
+    }
+
+    /** Deadlock detection's view: no goroutine runs or can run (Go's checkdead preconditions). */
+    boolean quiescent() {
+        if (!gmp) {
+            return true;
+        }
+        if (npidle.get() != gomaxprocs || !globrunq.isEmpty() || nmsys.get() != 0) {
+            return false;
+        }
+        P[] all = allp;
+        for (P pp : all) {
+            if (!pp.runq.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ------------------------------------------------------------------------------ queries
@@ -149,15 +689,64 @@ public final class Sched {
     }
 
     public int maxProcs() {
-        return maxProcs;
+        return gomaxprocs;
     }
 
+    /** GOMAXPROCS = n (Go's procresize, without stopping the world); returns the old value. */
     public int maxProcs(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("goloom: maxProcs must be at least 1, got " + n);
         }
-        int old = maxProcs;
-        maxProcs = n;
+        if (!gmp) {
+            int old = gomaxprocs;
+            gomaxprocs = n;
+            return old;
+        }
+        int old;
+        synchronized (lock) {
+            old = gomaxprocs;
+            if (n == old) {
+                return old;
+            }
+            P[] all = allp;
+            if (n > all.length) {
+                P[] grown = java.util.Arrays.copyOf(all, n);
+                for (int i = all.length; i < n; i++) {
+                    grown[i] = new P(this, i);
+                    grown[i].setStatus(P.pack(0, P.P_DEAD));
+                }
+                allp = grown;
+                all = grown;
+            }
+            gomaxprocs = n;
+            if (n > old) {
+                for (int i = old; i < n; i++) {
+                    if (P.stateOf(all[i].status()) == P.P_DEAD) {
+                        pidleput(all[i]);
+                    }
+                }
+            } else {
+                // idle Ps beyond n leave the idle list now; owned ones retire at their next round
+                P prev = null;
+                for (P x = pidle; x != null; ) {
+                    P next = x.link;
+                    if (x.id >= n) {
+                        if (prev == null) {
+                            pidle = next;
+                        } else {
+                            prev.link = next;
+                        }
+                        x.link = null;
+                        npidle.decrementAndGet();
+                        killP(x);
+                    } else {
+                        prev = x;
+                    }
+                    x = next;
+                }
+            }
+        }
+        wakepIfIdle();
         return old;
     }
 
@@ -179,18 +768,21 @@ public final class Sched {
     static GoroutineInfo info(G g, long now) {
         GoroutineState st = g.state();
         WaitReason wr = g.waitReason;
-        String reason = wr != null ? wr.toString() : switch (st) {
+        Thread t = g.thread;
+        StackTraceElement[] raw = t == null ? new StackTraceElement[0] : t.getStackTrace();
+        if (st == GoroutineState.WAITING && wr == null) {
+            wr = Dumps.inSocketIo(raw) ? WaitReason.IO_WAIT : WaitReason.EXTERNAL;
+        }
+        String reason = wr != null && st == GoroutineState.WAITING ? wr.toString() : switch (st) {
             case RUNNABLE -> "runnable";
             case RUNNING -> "running";
             case SYSCALL -> "syscall";
             case WAITING -> "waiting";
             case DEAD -> "dead";
         };
-        Duration waiting = st == GoroutineState.WAITING && wr != null
+        Duration waiting = st == GoroutineState.WAITING && g.waitReason != null
                 ? Duration.ofNanos(Math.max(0, now - g.waitSince)) : Duration.ZERO;
-        Thread t = g.thread;
-        StackTraceElement[] stack = t == null ? new StackTraceElement[0] : Dumps.trim(t.getStackTrace());
-        return new GoroutineInfo(g.goid, g.name, st, reason, waiting, stack);
+        return new GoroutineInfo(g.goid, g.name(), st, reason, waiting, Dumps.trim(raw));
     }
 
     public String dump() {
@@ -198,7 +790,36 @@ public final class Sched {
     }
 
     public SchedStats schedStats() {
-        return new SchedStats(maxProcs, 0, 0, 0, 0, 0, new int[maxProcs], created.get(), 0, 0);
+        int procs = gomaxprocs;
+        P[] all = allp;
+        int[] local = new int[gmp ? Math.min(procs, all.length) : procs];
+        long steals = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (i < local.length) {
+                local[i] = all[i].runq.size();
+            }
+            steals += all[i].steals;
+        }
+        if (!gmp) {
+            return new SchedStats(procs, 0, 0, 0, 0, 0, local, created.get(), 0, 0);
+        }
+        return new SchedStats(procs, npidle.get(), mcount.get(), nmspinning.get(), nmidle,
+                globrunq.sizeRacy(), local, created.get(), steals, handoffs.get());
+    }
+
+    /** Go's schedtrace line: {@code SCHED 1004ms: gomaxprocs=2 idleprocs=1 ...}. */
+    public String schedtrace(long uptimeMillis) {
+        SchedStats s = schedStats();
+        StringBuilder sb = new StringBuilder("SCHED ").append(uptimeMillis).append("ms: gomaxprocs=")
+                .append(s.maxProcs()).append(" idleprocs=").append(s.idleProcs())
+                .append(" threads=").append(s.threads()).append(" spinningthreads=")
+                .append(s.spinningThreads()).append(" idlethreads=").append(s.idleThreads())
+                .append(" runqueue=").append(s.globalRunQueue()).append(" [");
+        int[] l = s.localRunQueues();
+        for (int i = 0; i < l.length; i++) {
+            sb.append(i == 0 ? "" : " ").append(l[i]);
+        }
+        return sb.append(']').toString();
     }
 
     // ------------------------------------------------------------------------------ main
@@ -208,26 +829,29 @@ public final class Sched {
 
     /** Go's main: runs {@code body} as the main goroutine and waits for it. */
     public void main(Task body) {
-        G g = newproc("main", body);
-        g.isMain = true;
         mainWaiter = Thread.currentThread();
+        G g;
         try {
-            while (true) {
-                if (g.status == G.G_DEAD) {
-                    break;
-                }
-                Throwable p = mainPanic;
-                if (p != null) {
-                    break;
-                }
-                try {
-                    g.thread.join(Duration.ofMillis(100));
-                } catch (InterruptedException e) {
+            g = newproc("main", body);
+        } catch (RuntimeException | Error e) {
+            mainWaiter = null;
+            throw e;
+        }
+        g.isMain = true;
+        try {
+            long lastCheck = System.nanoTime();
+            while (g.status != G.G_DEAD && mainPanic == null) {
+                LockSupport.parkNanos(this, 20_000_000L);
+                if (Thread.interrupted()) {
                     Thread.currentThread().interrupt();
-                    throw new dev.goloom.GoInterruptedException("main interrupted");
+                    throw new dev.goloom.GoInterruptedException("goloom: main interrupted");
                 }
-                if (g.status != G.G_DEAD && Deadlock.check(this)) {
-                    throw new DeadlockError(dump());
+                long now = System.nanoTime();
+                if (now - lastCheck >= 50_000_000L && g.status != G.G_DEAD && mainPanic == null) {
+                    lastCheck = now;
+                    if (Deadlock.check(this)) {
+                        throw new DeadlockError(dump());
+                    }
                 }
             }
         } finally {
@@ -240,15 +864,20 @@ public final class Sched {
         }
     }
 
+    /** The main goroutine ended, or another goroutine panicked: wake main's waiter. */
     void mainPanicked(Throwable t) {
-        if (mainWaiter != null && mainPanic == null) {
-            mainPanic = t;
+        Thread w = mainWaiter;
+        if (w != null) {
+            if (t != null && mainPanic == null) {
+                mainPanic = t;
+            }
+            LockSupport.unpark(w);
         }
     }
 
     // ------------------------------------------------------------------------------ close
 
-    /** Stops accepting goroutines and waits for the live ones to end. */
+    /** Stops accepting goroutines, waits for the live ones to end, then stops Ms and sysmon. */
     public void close() {
         closed = true;
         for (G g : allGs()) {
@@ -260,6 +889,18 @@ public final class Sched {
                     Thread.currentThread().interrupt();
                     return;
                 }
+            }
+        }
+        if (gmp) {
+            java.util.List<M> idle = new ArrayList<>();
+            synchronized (lock) {
+                for (M m = midle; m != null; m = m.schedlink) {
+                    idle.add(m);
+                }
+            }
+            idle.forEach(LockSupport::unpark);
+            if (sysmon != null) {
+                sysmon.shutdown();
             }
         }
     }

@@ -1,0 +1,65 @@
+package dev.goloom.context;
+
+import dev.goloom.Go;
+import dev.goloom.internal.sched.G;
+import dev.goloom.internal.sched.Sched;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Go's {@code afterFuncCtx}: a child node whose cancellation starts f in its own goroutine. */
+final class AfterFuncCtx extends CancelCtx implements Context.Stop {
+    /* Implementation notes
+     *
+     * Overview
+     *   A CancelCtx registered under ctx like any child, so the parent's cancellation reaches it
+     *   through the same tree walk. `once` decides between running f and stop(): whichever
+     *   flips it first wins. stop() also cancels the node with removal, so a stopped afterFunc
+     *   leaves the parent's children set (no growth).
+     *
+     * Lineage
+     *   golang/go src/context/context.go @go1.23 (AfterFunc, afterFuncCtx).
+     *
+     * Invariants
+     *   I1 f is started at most once, and only if stop() has not returned true.
+     */
+
+    private final Runnable f;
+    private final Sched sched;
+    private final AtomicBoolean once = new AtomicBoolean();
+
+    AfterFuncCtx(Context parent, Runnable f) {
+        super(parent);
+        this.f = f;
+        G g = G.current();
+        this.sched = g == null ? null : g.sched();
+    }
+
+    @Override
+    void afterCancel() {
+        if (once.compareAndSet(false, true)) {           // keeps I1
+            Sched s = sched;
+            if (s != null && !s.isClosed()) {
+                try {
+                    s.newproc(null, f::run);
+                    return;
+                } catch (IllegalStateException closedMeanwhile) {
+                    // fall through to the global runtime
+                }
+            }
+            Go.go(f::run);
+        }
+    }
+
+    @Override
+    public boolean stop() {
+        if (!once.compareAndSet(false, true)) {
+            return false;
+        }
+        cancel(true, ContextCanceledException.CANCELED, null);
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return parent + ".AfterFunc";
+    }
+}

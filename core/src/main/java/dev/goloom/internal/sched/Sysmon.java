@@ -1,0 +1,255 @@
+package dev.goloom.internal.sched;
+
+import dev.goloom.internal.trace.Trace;
+import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * sysmon: a daemon platform thread that watches the Ps (Go's {@code sysmon} and {@code retake}).
+ * It hands off a P whose M is stuck inside one goroutine — a CPU loop past 10 ms, or a call that
+ * pins the carrier (file I/O on a FIFO, a native call, a blocked class initializer) past about
+ * 100 us — to another M, so that the P's other goroutines and timers run; it ends a time slice
+ * shared through runnext past 10 ms; it runs timers nobody else is running; and it prints the
+ * schedtrace line when asked.
+ */
+final class Sysmon extends Thread {
+    /* Implementation notes
+     *
+     * Overview
+     *   Every round (20 us while something happens, backing off to 10 ms when idle, as Go's)
+     *   it reads each live P's status and counters. A P whose `switches` counter has not moved
+     *   since sysmon first saw it, while its state is P_RUNNING, has had one goroutine mounted all
+     *   that time. If the P has other work (goroutines queued, a due timer, or the global queue
+     *   with no idle P), sysmon takes it with a CAS P_RUNNING -> P_HANDOFF and hands it to
+     *   another M (Sched.handoffp): after 10 ms for a running thread, after 100 us for one the
+     *   kernel says is sleeping (/proc/self/task/<tid>/stat state S or D), which is the signature
+     *   of a pinned blocking call. The stuck goroutine keeps running on its old M; when it parks,
+     *   that M finds its P gone (M.exitsyscall).
+     *   A GC pause stops every M and makes all look stuck: a round during which a GC ran makes
+     *   no hand-off decisions.
+     *
+     * Lineage
+     *   golang/go src/runtime/proc.go sysmon, retake, handoffp (go1.19). Deviations: no
+     *   preemption signal (the JDK cannot preempt a virtual thread): a CPU-bound goroutine keeps
+     *   its thread and loses only its P; the kernel thread state replaces Go's _Psyscall.
+     *
+     * Ownership & memory ordering
+     *   P.sysmonTick/sysmonSwitches/sliceWhen/switchWhen are sysmon's own. It reads P.status (volatile),
+     *   P.schedtick/switches (opaque: a stale value delays a decision by one round, benign).
+     *   The CAS on P.status is the only write it makes to a P it does not own; P.preempt is a
+     *   volatile flag the owner clears.
+     */
+    static final long FORCE_HANDOFF_NS = 10_000_000L;   // Go's forcePreemptNS
+    static final long BLOCKED_HANDOFF_NS = 100_000L;
+    private static final long MIN_DELAY_NS = 20_000L;
+    private static final long MAX_DELAY_NS = 10_000_000L;
+
+    private final Sched sched;
+    private volatile boolean stop;
+    private final long schedtraceMs;
+    private final long start = System.nanoTime();
+    private long lastTrace;
+    private long gcCount = -1;
+    private final List<GarbageCollectorMXBean> gcs;
+
+    Sysmon(Sched sched) {
+        super(null, null, "goloom-sysmon", 256 * 1024, false);
+        this.sched = sched;
+        setDaemon(true);
+        this.schedtraceMs = schedtraceSetting();
+        List<GarbageCollectorMXBean> g;
+        try {
+            g = ManagementFactory.getGarbageCollectorMXBeans();
+        } catch (Throwable t) {
+            g = List.of();
+        }
+        this.gcs = g;
+    }
+
+    /** GODEBUG=schedtrace=N or -Dgoloom.schedtrace=N (milliseconds); 0 when off. */
+    static long schedtraceSetting() {
+        String v = System.getProperty("goloom.schedtrace");
+        if (v == null) {
+            String gd = System.getenv("GODEBUG");
+            if (gd != null) {
+                for (String kv : gd.split(",")) {
+                    if (kv.trim().startsWith("schedtrace=")) {
+                        v = kv.trim().substring("schedtrace=".length());
+                    }
+                }
+            }
+        }
+        try {
+            return v == null ? 0 : Math.max(0, Long.parseLong(v.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    void shutdown() {
+        stop = true;
+        LockSupport.unpark(this);
+    }
+
+    @Override
+    public void run() {
+        long delay = MIN_DELAY_NS;
+        int idle = 0;
+        while (!stop) {
+            if (idle == 0) {
+                delay = MIN_DELAY_NS;
+            } else if (idle > 50) {
+                delay = Math.min(delay * 2, MAX_DELAY_NS);
+            }
+            LockSupport.parkNanos(this, delay);
+            long now = System.nanoTime();
+            Sched.coarseNanos = now;
+            boolean acted;
+            try {
+                acted = retake(now);
+                acted |= timers(now);
+                schedtrace(now);
+            } catch (Throwable t) {
+                System.err.println("goloom: sysmon: " + t);
+                acted = false;
+            }
+            idle = acted || busy() ? 0 : idle + 1;
+        }
+    }
+
+    /** Something is running: keep the fine-grained period. */
+    private boolean busy() {
+        return sched.npidle.get() < sched.gomaxprocs;
+    }
+
+    /** Go's retake: returns true if it took a P or ended a slice. */
+    private boolean retake(long now) {
+        P[] all = sched.allp;
+        int n = Math.min(sched.gomaxprocs, all.length);
+        boolean acted = false;
+        boolean gcChecked = false;
+        for (int i = 0; i < n; i++) {
+            P pp = all[i];
+            long s = pp.status();
+            int st = P.stateOf(s);
+            if (st != P.P_RUNNING && st != P.P_SCHED) {
+                pp.sliceWhen = now;
+                pp.switchWhen = now;
+                continue;
+            }
+            int tick = pp.schedtickOpaque();
+            int sw = pp.switchesOpaque();
+            if (tick != pp.sysmonTick) {
+                pp.sysmonTick = tick;
+                pp.sliceWhen = now;
+            }
+            if (sw != pp.sysmonSwitches) {
+                pp.sysmonSwitches = sw;
+                pp.switchWhen = now;
+            }
+            if (now - pp.sliceWhen > FORCE_HANDOFF_NS && !pp.preempt) {
+                pp.preempt = true; // the time slice is over: the next runnext does not inherit it
+                pp.sliceWhen = now;
+                acted = true;
+            }
+            long ran = now - pp.switchWhen; // how long one goroutine has been mounted
+            if (st != P.P_RUNNING || ran <= BLOCKED_HANDOFF_NS || !otherWork(pp, now)) {
+                continue;
+            }
+            M m = sched.ownerM(pp, s);
+            boolean stuck = ran > FORCE_HANDOFF_NS || (ran > BLOCKED_HANDOFF_NS && m != null && sleeping(m));
+            if (!stuck) {
+                continue;
+            }
+            if (!gcChecked) {
+                gcChecked = true;
+                if (gcRan()) {
+                    return acted; // a GC pause looks exactly like stuck Ms
+                }
+            }
+            if (pp.casStatus(s, P.pack(0, P.P_HANDOFF))) {
+                if (m != null) {
+                    m.syscall = true;
+                    sched.nmsys.incrementAndGet();
+                    G g = m.curg;
+                    if (Trace.on) {
+                        Trace.emit(Trace.HANDOFF, pp.id, g == null ? 0 : g.goid, m.id);
+                    }
+                }
+                pp.m = null;
+                sched.handoffs.incrementAndGet();
+                pp.switchWhen = now;
+                sched.handoffp(pp);
+                acted = true;
+            }
+        }
+        return acted;
+    }
+
+    private boolean otherWork(P pp, long now) {
+        return pp.hasWork(now) || (!sched.globrunq.isEmpty() && sched.npidle.get() == 0);
+    }
+
+    /** Timers due that no M is running: run them here (they only ready goroutines). */
+    private boolean timers(long now) {
+        if (sched.earliestTimer() > now) {
+            return false;
+        }
+        // an M with a P runs them at its next round; if every P is idle, nobody will soon
+        if (sched.npidle.get() == sched.gomaxprocs || sched.nmsys.get() > 0) {
+            sched.runAllTimers();
+            return true;
+        }
+        return false;
+    }
+
+    /** The kernel's view of m's thread: S (sleeping) or D (disk sleep) means blocked. */
+    private static boolean sleeping(M m) {
+        long tid = m.tid;
+        if (tid <= 0) {
+            return false;
+        }
+        try {
+            byte[] b = Files.readAllBytes(Path.of("/proc/self/task/" + tid + "/stat"));
+            // "tid (comm) S ...": the state follows the last ')'
+            for (int i = b.length - 1; i > 0; i--) {
+                if (b[i] == ')') {
+                    byte st = i + 2 < b.length ? b[i + 2] : 0;
+                    return st == 'S' || st == 'D';
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+
+    private boolean gcRan() {
+        long c = 0;
+        for (GarbageCollectorMXBean g : gcs) {
+            long k = g.getCollectionCount();
+            if (k > 0) {
+                c += k;
+            }
+        }
+        boolean ran = gcCount >= 0 && c != gcCount;
+        gcCount = c;
+        return ran;
+    }
+
+    private void schedtrace(long now) {
+        if (schedtraceMs <= 0) {
+            return;
+        }
+        long ms = (now - start) / 1_000_000L;
+        if (ms - lastTrace >= schedtraceMs) {
+            lastTrace = ms;
+            System.err.println(sched.schedtrace(ms));
+        }
+    }
+}

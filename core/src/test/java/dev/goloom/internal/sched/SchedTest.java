@@ -1,0 +1,357 @@
+package dev.goloom.internal.sched;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The scheduler's order and liveness rules, on runtimes of our own (white-box). */
+class SchedTest {
+
+    @Test
+    void gmpIsActiveUnderTheTestFlags() {
+        Sched s = new Sched("gmp", 2);
+        try {
+            assertTrue(s.isGmp(), "surefire passes --add-opens java.base/java.lang: GMP must be on");
+        } finally {
+            s.close();
+        }
+    }
+
+    /**
+     * A goroutine created (readied) by the running one goes to runnext and runs first. A cold
+     * JVM may class-load long enough for sysmon to hand the P off mid-way (correctly): such a
+     * round says nothing about the order, so the rounds without a hand-off are the ones judged.
+     */
+    @Test
+    void runnextRunsBeforeTheQueue() {
+        Sched s = new Sched("runnext", 1);
+        int judged = 0;
+        try {
+            for (int round = 0; round < 20 && judged < 3; round++) {
+                List<String> order = Collections.synchronizedList(new ArrayList<>());
+                long before = s.handoffs.get();
+                s.main(() -> {
+                    CountDownLatch done = new CountDownLatch(3);
+                    for (String name : List.of("X", "Y", "Z")) {
+                        s.newproc(null, () -> { order.add(name); done.countDown(); });
+                    }
+                    done.await();
+                });
+                if (s.handoffs.get() == before) {
+                    // Z took runnext last, kicking Y, which had kicked X, to the tail: Z, X, Y
+                    assertEquals(List.of("Z", "X", "Y"), order);
+                    judged++;
+                }
+            }
+        } finally {
+            s.close();
+        }
+        assertTrue(judged > 0, "every round had a hand-off");
+    }
+
+    static final class Cell {
+        volatile int turn;
+        volatile boolean stop;
+        long rounds;
+    }
+
+    /** Two goroutines ping-pong through runnext forever; one in the global queue still runs. */
+    @Test
+    void globalQueueRunsWhileTwoGoroutinesPingPong() throws Exception {
+        Sched s = new Sched("fair", 1);
+        try {
+            s.main(() -> {
+                Cell c = new Cell();
+                Thread[] th = new Thread[2];
+                CountDownLatch both = new CountDownLatch(2);
+                CountDownLatch ended = new CountDownLatch(2);
+                for (int side = 0; side < 2; side++) {
+                    int me = side;
+                    s.newproc("pp" + me, () -> {
+                        th[me] = Thread.currentThread();
+                        both.countDown();
+                        both.await();
+                        while (!c.stop) {
+                            while (c.turn != me && !c.stop) {
+                                LockSupport.park();
+                            }
+                            c.rounds++;
+                            c.turn = 1 - me;
+                            LockSupport.unpark(th[1 - me]);
+                        }
+                        LockSupport.unpark(th[1 - me]);
+                        ended.countDown();
+                    });
+                }
+                both.await();
+                CountDownLatch ran = new CountDownLatch(1);
+                Thread outsider = new Thread(() -> s.newproc("global", ran::countDown)); // global queue
+                outsider.start();
+                outsider.join();
+                ran.await();
+                c.stop = true;
+                LockSupport.unpark(th[0]);
+                LockSupport.unpark(th[1]);
+                ended.await();
+                assertTrue(c.rounds > 0);
+            });
+        } finally {
+            s.close();
+        }
+    }
+
+    /** A goroutine that never blocks cannot keep the others from running, even at one P. */
+    @Test
+    void cpuLoopIsHandedOffAtOneP() {
+        Sched s = new Sched("hog", 1);
+        AtomicBoolean stop = new AtomicBoolean();
+        try {
+            s.main(() -> {
+                CountDownLatch spinning = new CountDownLatch(1);
+                CountDownLatch ended = new CountDownLatch(1);
+                s.newproc("hog", () -> {
+                    spinning.countDown();
+                    while (!stop.get()) {
+                        Thread.onSpinWait();
+                    }
+                    ended.countDown();
+                });
+                spinning.await();            // main can only come back through a hand-off
+                CountDownLatch other = new CountDownLatch(1);
+                s.newproc("other", other::countDown);
+                other.await();
+                stop.set(true);
+                ended.await();
+            });
+            assertTrue(s.handoffs.get() > 0, "sysmon handed the P off");
+        } finally {
+            stop.set(true);
+            s.close();
+        }
+    }
+
+    static final CountDownLatch INIT_GATE = new CountDownLatch(1);
+
+    static final class SlowInit {
+        static final int VALUE;
+
+        static {
+            try {
+                INIT_GATE.await();   // parking inside <clinit> pins the carrier
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            VALUE = 42;
+        }
+    }
+
+    /** A goroutine blocked in a class initializer pins its carrier; the P moves on. */
+    @Test
+    void blockingClassInitializerIsHandedOff() {
+        Sched s = new Sched("clinit", 1);
+        try {
+            s.main(() -> {
+                CountDownLatch entering = new CountDownLatch(1);
+                CountDownLatch ended = new CountDownLatch(1);
+                AtomicInteger value = new AtomicInteger();
+                s.newproc("clinit", () -> {
+                    entering.countDown();
+                    value.set(SlowInit.VALUE);
+                    ended.countDown();
+                });
+                entering.await();
+                CountDownLatch other = new CountDownLatch(1);
+                s.newproc("other", other::countDown);
+                other.await();               // ran while the initializer is stuck
+                assertEquals(1, INIT_GATE.getCount());
+                INIT_GATE.countDown();
+                ended.await();
+                assertEquals(42, value.get());
+            });
+        } finally {
+            INIT_GATE.countDown();
+            s.close();
+        }
+    }
+
+    /** A read on a FIFO with no writer pins its carrier in the kernel; the P moves on. */
+    @Test
+    void fifoReadIsHandedOff() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("goloom-fifo");
+        java.nio.file.Path fifo = dir.resolve("f");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo not available");
+        Sched s = new Sched("fifo", 1);
+        try {
+            s.main(() -> {
+                CountDownLatch opening = new CountDownLatch(1);
+                CountDownLatch ended = new CountDownLatch(1);
+                AtomicInteger read = new AtomicInteger(-2);
+                s.newproc("reader", () -> {
+                    opening.countDown();
+                    try (java.io.FileInputStream in = new java.io.FileInputStream(fifo.toFile())) {
+                        read.set(in.read());
+                    }
+                    ended.countDown();
+                });
+                opening.await();
+                CountDownLatch other = new CountDownLatch(1);
+                s.newproc("other", other::countDown);
+                other.await();               // ran while the reader is stuck in open()/read()
+                assertEquals(-2, read.get());
+                Thread writer = new Thread(() -> {
+                    try (java.io.FileOutputStream out = new java.io.FileOutputStream(fifo.toFile())) {
+                        out.write(7);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                writer.start();
+                ended.await();
+                writer.join();
+                assertEquals(7, read.get());
+            });
+        } finally {
+            s.close();
+            java.nio.file.Files.deleteIfExists(fifo);
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
+
+    /** Gosched is a real yield: at one P the yielding goroutine lets the other run. */
+    @Test
+    void goschedLetsOthersRun() {
+        Sched s = new Sched("gosched", 1);
+        try {
+            s.main(() -> {
+                AtomicBoolean flag = new AtomicBoolean();
+                CountDownLatch done = new CountDownLatch(2);
+                s.newproc("setter", () -> { flag.set(true); done.countDown(); });
+                s.newproc("yielder", () -> {   // runnext: runs first and yields until the setter ran
+                    while (!flag.get()) {
+                        Sched.gosched();
+                    }
+                    done.countDown();
+                });
+                done.await();
+            });
+        } finally {
+            s.close();
+        }
+    }
+
+    /**
+     * A million goroutines park, then all are released and all finish. A small round first
+     * lets C2 compile the body with both branches of its wait loop seen: compiled while every
+     * goroutine still waits, the loop's exit would be an uncommon trap that each of the million
+     * frozen frames hits on wake-up (a JVM cost, the same on the JDK's own scheduler).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 4})
+    void millionParkedThenReleased(int procs) throws Exception {
+        Sched s = new Sched("million", procs);
+        try {
+            parkAndRelease(s, 20_000);
+            parkAndRelease(s, 1_000_000);
+        } finally {
+            s.close();
+        }
+        assertEquals(0, s.numGoroutine());
+    }
+
+    private static void parkAndRelease(Sched s, int n) throws Exception {
+        Thread[] threads = new Thread[n];
+        AtomicBoolean go = new AtomicBoolean();
+        CountDownLatch parked = new CountDownLatch(n);
+        CountDownLatch done = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            s.newproc(null, () -> {
+                threads[k] = Thread.currentThread();
+                parked.countDown();
+                while (!go.get()) {
+                    LockSupport.park();
+                }
+                done.countDown();
+            });
+        }
+        parked.await();
+        assertEquals(n, s.numGoroutine());
+        go.set(true);
+        for (Thread t : threads) {
+            LockSupport.unpark(t);
+        }
+        done.await();
+    }
+
+    @Test
+    void maxProcsChangesUnderLoad() throws Exception {
+        Sched s = new Sched("resize", 1);
+        try {
+            int n = 20_000;
+            CountDownLatch done = new CountDownLatch(n);
+            AtomicInteger sum = new AtomicInteger();
+            for (int i = 0; i < n; i++) {
+                s.newproc(null, () -> {
+                    for (int j = 0; j < 3; j++) {
+                        sum.incrementAndGet();
+                        Thread.yield();
+                    }
+                    done.countDown();
+                });
+                if (i == n / 4) {
+                    assertEquals(1, s.maxProcs(4));
+                } else if (i == n / 2) {
+                    assertEquals(4, s.maxProcs(2));
+                } else if (i == 3 * n / 4) {
+                    assertEquals(2, s.maxProcs(3));
+                }
+            }
+            done.await();
+            assertEquals(3 * n, sum.get());
+            assertEquals(3, s.schedStats().localRunQueues().length);
+            assertEquals(3, s.schedStats().maxProcs());
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void schedtraceLineHasGoFields() {
+        Sched s = new Sched("trace", 2);
+        try {
+            String line = s.schedtrace(1000);
+            assertTrue(line.matches("SCHED 1000ms: gomaxprocs=2 idleprocs=\\d+ threads=\\d+ "
+                    + "spinningthreads=\\d+ idlethreads=\\d+ runqueue=\\d+ \\[\\d+ \\d+\\]"), line);
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void closeStopsTheCarriers() throws Exception {
+        Sched s = new Sched("close", 2);
+        CountDownLatch done = new CountDownLatch(100);
+        for (int i = 0; i < 100; i++) {
+            s.newproc(null, done::countDown);
+        }
+        done.await();
+        s.close();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (s.mcount.get() > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        assertEquals(0, s.mcount.get(), "every M exited after close");
+    }
+}
