@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/java.lang=ALL-UNNAMED", "-Djdk.pollerMode=1", "-XX:+UseParallelGC"})
 public class SelectTwoCaseBenchmark {
     /** The runtime: goloom, vt, pt, kotlin or jox (those that have the construct). */
-    @Param({"kotlin", "jox"})
+    @Param({"goloom", "kotlin", "jox"})
     public String _0_runtime;
 
     /** The scenario's size. */

@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/java.lang=ALL-UNNAMED", "-Djdk.pollerMode=1", "-XX:+UseParallelGC"})
 public class TimerAfterFuncBenchmark {
     /** The runtime: goloom, vt, pt, kotlin or jox (those that have the construct). */
-    @Param({"pt"})
+    @Param({"goloom", "pt"})
     public String _0_runtime;
 
     /** The scenario's size. */

@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/java.lang=ALL-UNNAMED", "-Djdk.pollerMode=1", "-XX:+UseParallelGC"})
 public class TimerSleepersBenchmark {
     /** The runtime: goloom, vt, pt, kotlin or jox (those that have the construct). */
-    @Param({"vt", "kotlin"})
+    @Param({"goloom", "vt", "kotlin"})
     public String _0_runtime;
 
     /** The scenario's size. */
