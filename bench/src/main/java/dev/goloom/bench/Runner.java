@@ -298,6 +298,10 @@ final class Runner {
                 .append(" on JDK virtual threads\n\n");
         b.append("The numbers are only as good as the machine was quiet: a shared 2-core machine moves them 3-4x."
                 + " Re-run on a quiet machine before drawing conclusions.\n\n");
+        if (!Seeds.lastTable.isEmpty()) {
+            b.append("## The main job: `./goloom bench` (goroutine vs thread)\n\n```\n").append(Seeds.lastTable)
+                    .append("```\n\n");
+        }
         b.append("![goloom's ratios](benchmarks-ratios.svg)\n\n");
         b.append(body);
         b.append("\n## How it is measured\n\n");

@@ -64,7 +64,7 @@ public final class Scenarios {
                 .impl(Rt.KOTLIN, c -> Kt.spawn(c.warm() ? Math.min(c.ni(), SchedScenarios.WARM_SPAWN) : c.ni(), c.first()))
                 .na(Rt.JOX)
                 .reps(2, 3));
-        l.add(Scenario.of("skynet", "sched", "skynet (fan-out 10)", 1_000_000, 1_000_000)
+        l.add(Scenario.of("skynet", "sched", "skynet (fan-out 10)", 1_000_000, 100_000)
                 .metric("whole tree (N leaves, 1.11 N tasks)", "ms", "skynet.total")
                 .go("skynet", n -> args("-size", n))
                 .impl(Rt.GOLOOM, c -> GoloomScenarios.skynet(c.n()))

@@ -218,6 +218,9 @@ public final class Seeds {
         }
     }
 
+    /** The table as printed (plain text), kept for docs/BENCHMARKS.md. */
+    static String lastTable = "";
+
     static void print(Map<Rt, List<Figures>> all, double scale) {
         String[] rows = {
             "creation, ns per unit (start until parked)",
@@ -239,7 +242,7 @@ public final class Seeds {
                     best = f;
                 }
             }
-            cells[4][c] = best == null ? String.valueOf(errorOf(fs)) : String.format("%s in %.1f s%s",
+            cells[4][c] = best == null ? String.valueOf(errorOf(fs)) : String.format(java.util.Locale.ROOT, "%s in %.1f s%s",
                     Report.fmt(best.count), best.countSeconds,
                     best.countWhy.equals("target") ? "" : " (" + best.countWhy + ")");
         }
@@ -247,18 +250,21 @@ public final class Seeds {
         for (int c = 0; c < RUNTIMES.length; c++) {
             head[c] = RUNTIMES[c] == Rt.PT ? "platform threads" : RUNTIMES[c] == Rt.VT ? "JDK virtual threads" : "goloom goroutines";
         }
-        System.out.println();
-        System.out.print(Report.textTable("", head, rows, cells));
+        StringBuilder b = new StringBuilder();
+        b.append(Report.textTable("", head, rows, cells));
         String target = Report.fmt((long) Math.max(1000, 1_000_000 * scale));
-        System.out.println("(largest count: goroutines and virtual threads aim at " + target
-                + "; platform threads stop at " + Report.fmt((long) Math.max(1000, PT_CAP * scale))
-                + " to spare this shared machine's pid space, at the budget, or at \"unable to create native thread\")");
+        b.append("(largest count: goroutines and virtual threads aim at ").append(target)
+                .append("; platform threads stop at ").append(Report.fmt((long) Math.max(1000, PT_CAP * scale)))
+                .append(" to spare this shared machine's pid space, at the budget, or at \"unable to create native thread\")\n");
         for (Figures f : all.get(Rt.GOLOOM)) {
             if (f.sched != null) {
-                System.out.println(f.sched);
+                b.append(f.sched).append('\n');
                 break;
             }
         }
+        lastTable = b.toString();
+        System.out.println();
+        System.out.print(lastTable);
         System.out.println("More: ./goloom bench --quick (every scenario, side by side with Go, Kotlin and jox), --all, --jmh.");
     }
 
