@@ -48,7 +48,8 @@ import java.util.concurrent.atomic.LongAdder;
  * call must then either complete (the flag stays set) or throw {@code GoInterruptedException}
  * with the flag set and <em>not have happened</em>: the conservation checks below hold with
  * interrupts exactly as without them (an interrupted send sent nothing, an interrupted receive
- * took nothing, an interrupted lock holds nothing).
+ * took nothing, an interrupted lock holds nothing). One program in three also changes the
+ * runtime's GOMAXPROCS a few times while it runs (restored at the end).
  *
  * <h2>Conservation checks</h2>
  * <ol>
@@ -118,9 +119,10 @@ public final class RandomProgram {
     private final ConsumerPlan[] consumers;
     private final long cancelAfter;   // receipts before the canceller closes done; -1: never
     private final int interrupts;     // Thread.interrupt()s the interrupter deals out (faults); 0: none
+    private final int resizes;        // GOMAXPROCS changes made under load; 0: none
 
     private RandomProgram(long seed, Size size, int[] capacities, ProducerPlan[] producers,
-                          ConsumerPlan[] consumers, long cancelAfter, int interrupts) {
+                          ConsumerPlan[] consumers, long cancelAfter, int interrupts, int resizes) {
         this.seed = seed;
         this.size = size;
         this.capacities = capacities;
@@ -128,6 +130,7 @@ public final class RandomProgram {
         this.consumers = consumers;
         this.cancelAfter = cancelAfter;
         this.interrupts = interrupts;
+        this.resizes = resizes;
     }
 
     /** Draws a program from {@code seed}: the same seed and size give the same plan. */
@@ -172,7 +175,8 @@ public final class RandomProgram {
         long total = (long) size.producers() * size.stepsPerProducer();
         long cancelAfter = r.nextInt(4) == 0 ? -1 : r.nextLong(Math.max(1, total / 2));
         int interrupts = r.nextInt(3) == 0 ? 0 : 1 + r.nextInt(Math.max(1, size.stepsPerProducer() / 4));
-        return new RandomProgram(seed, size, caps, ps, cs.toArray(new ConsumerPlan[0]), cancelAfter, interrupts);
+        int resizes = r.nextInt(3) == 0 ? 1 + r.nextInt(8) : 0;
+        return new RandomProgram(seed, size, caps, ps, cs.toArray(new ConsumerPlan[0]), cancelAfter, interrupts, resizes);
     }
 
     public long seed() {
@@ -281,12 +285,18 @@ public final class RandomProgram {
                 count(w);
                 interrupter.go(() -> interrupt(w));
             }
+            int procsBefore = rt.maxProcs();
+            if (resizes > 0) {
+                count(w);
+                interrupter.go(() -> resize(rt));
+            }
             producersDone.await();
             for (Chan<Long> ch : w.chans) {
                 ch.close(); // every producer is done: the consumers drain and end
             }
             consumersDone.await();
             interrupter.await();
+            rt.maxProcs(procsBefore);
             w.cancel(); // idempotent: done closes once even if the canceller never fired
         });
         check(w, rt, before);
@@ -440,6 +450,15 @@ public final class RandomProgram {
         }
     }
 
+    /** maxProcs changed under load: Go's GOMAXPROCS(n) while goroutines run (restored by main). */
+    private void resize(GoRuntime rt) {
+        SplittableRandom r = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
+        for (int i = 0; i < resizes; i++) {
+            rt.maxProcs(1 + r.nextInt(8));
+            Time.sleep(Duration.ofNanos(r.nextInt(200_000)));
+        }
+    }
+
     private static void sent(World w, long v) {
         if (w.sent.put(v, Boolean.TRUE) != null) {
             w.errors.add("value " + Long.toHexString(v) + " reported sent twice");
@@ -523,7 +542,7 @@ public final class RandomProgram {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("RandomProgram[seed=" + seed + ", " + size
-                + ", capacities=" + Arrays.toString(capacities) + ", cancelAfter=" + cancelAfter + ", interrupts=" + interrupts + "]");
+                + ", capacities=" + Arrays.toString(capacities) + ", cancelAfter=" + cancelAfter + ", interrupts=" + interrupts + ", resizes=" + resizes + "]");
         for (int c = 0; c < consumers.length; c++) {
             sb.append("\n  consumer ").append(c).append(" drains ").append(Arrays.toString(consumers[c].chans()));
         }
