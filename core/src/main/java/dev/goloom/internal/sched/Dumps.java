@@ -158,7 +158,7 @@ public final class Dumps {
 
     /** Go's debug=2 dump of {@code gs}. */
     public static String format(List<GoroutineInfo> gs, Sched s) {
-        StringBuilder sb = new StringBuilder(gs.size() * 256);
+        StringBuilder sb = new StringBuilder(Math.max(256, gs.size() * 96));
         for (GoroutineInfo i : gs) {
             one(sb, i, s == null ? null : s.allgs.get(i.id()));
         }
@@ -184,7 +184,7 @@ public final class Dumps {
     /** One goroutine's block (header, label, stack, created by, blank line: I1). */
     public static void one(StringBuilder sb, GoroutineInfo i, G g) {
         sb.append("goroutine ").append(i.id()).append(" [").append(bracket(i)).append("]:\n");
-        if (named(i)) {
+        if (g != null ? g.name != null && !g.name.equals("goroutine-" + g.goid) : named(i)) {
             sb.append("# labels: {\"name\":").append(quote(i.name())).append("}\n");
         }
         for (StackTraceElement e : i.stack()) {
