@@ -31,6 +31,9 @@ public final class GoRuntime implements AutoCloseable {
 
     private GoRuntime(String name, int maxProcs) {
         this.sched = new Sched(name, maxProcs);
+        if (sched.isGmp()) {
+            Warmup.startOnce();
+        }
         dev.goloom.internal.trace.RuntimeHooks.started(this, sched);   // debug tooling (issue 7)
     }
 
