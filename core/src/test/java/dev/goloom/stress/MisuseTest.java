@@ -110,6 +110,31 @@ class MisuseTest {
     }
 
     @Test
+    void runtimeToolsMisuse() throws Exception {
+        GoRuntime rt = t.runtime(1);
+        npe("goloom: executor task is null", () -> rt.executor().execute(null));
+        npe("file", () -> rt.startTrace(null));
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("goloom-misuse", ".trace");
+        try {
+            rt.startTrace(f);
+            try {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> rt.startTrace(f));
+                assertEquals("goloom: tracing is already enabled", e.getMessage());
+            } finally {
+                rt.stopTrace();
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(f);
+        }
+        npe("rt", () -> dev.goloom.debug.DebugServer.start(null, 0));
+        try (dev.goloom.debug.DebugServer first = dev.goloom.debug.DebugServer.start(rt, 0)) {
+            java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+                    () -> dev.goloom.debug.DebugServer.start(rt, first.address()));
+            assertTrue(e.getMessage().startsWith("goloom: debug server cannot listen on"), e.getMessage());
+        }
+    }
+
+    @Test
     void poolWithoutNewReturnsNull() {
         assertNull(new Pool<String>(null).get(), "Go: Get with a nil New returns nil");
     }
