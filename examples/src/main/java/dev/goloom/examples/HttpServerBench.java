@@ -43,6 +43,22 @@ public final class HttpServerBench {
     private HttpServerBench() {
     }
 
+    static {
+        allowKeepAlive(20_000);
+    }
+
+    /**
+     * The JDK's HttpServer closes a keep-alive connection after its response when more than
+     * {@code sun.net.httpserver.maxIdleConnections} (default 200) are idle; a burst of thousands
+     * of keep-alive clients needs more. The property is read once, when the first HttpServer
+     * starts; a value given on the command line wins.
+     */
+    static void allowKeepAlive(int n) {
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxIdleConnections", Integer.toString(n));
+        }
+    }
+
     record Mode(String name, Supplier<ExecutorService> executor) {
     }
 

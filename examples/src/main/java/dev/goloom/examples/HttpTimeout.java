@@ -50,6 +50,7 @@ public final class HttpTimeout {
 
     public static void run(PrintStream out, String... args) throws IOException {
         Duration timeout = Duration.ofMillis(args.length > 0 ? Long.parseLong(args[0]) : 200);
+        Duration generous = Duration.ofSeconds(10);  // the first request of a fresh JVM is slow
         CountDownLatch shutdown = new CountDownLatch(1);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/fast", ex -> reply(ex, "hello, fast"));
@@ -66,10 +67,16 @@ public final class HttpTimeout {
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         try (HttpClient client = HttpClient.newHttpClient()) {
             Go.main(() -> {
-                for (String path : new String[] {"/fast", "/slow"}) {
-                    try (CancelContext ctx = Context.withTimeout(Context.background(), timeout)) {
-                        out.println("GET " + path + ": " + fetch(ctx, client, URI.create(base + path)));
-                    }
+                try (CancelContext ctx = Context.withTimeout(Context.background(), generous)) {
+                    out.println("GET /fast with a " + generous.toSeconds() + " s timeout: "
+                            + fetch(ctx, client, URI.create(base + "/fast")));
+                }
+                try (CancelContext ctx = Context.withTimeout(Context.background(), timeout)) {
+                    long t0 = System.nanoTime();
+                    String r = fetch(ctx, client, URI.create(base + "/slow"));
+                    out.println("GET /slow with a " + timeout.toMillis() + " ms timeout: " + r);
+                    out.println("the caller waited " + Duration.ofNanos(System.nanoTime() - t0).toMillis()
+                            + " ms; the abandoned fetch ends on its own when the server answers");
                 }
             });
             shutdown.countDown();                   // let the slow handler (and the abandoned fetch) end

@@ -89,7 +89,9 @@ public final class LoadGen {
                             ok.incrementAndGet();
                         }
                     } catch (IOException | InterruptedException | RuntimeException e) {
-                        failed.addAndGet(reqs - done);
+                        if (failed.getAndAdd(reqs - done) == 0) {
+                            System.err.println("loadgen: first failure (request " + (done + 1) + "): " + e);
+                        }
                     } finally {
                         try {
                             s.close();
