@@ -278,6 +278,30 @@ public final class Semaphore {
         }
     }
 
+    /**
+     * Checks I1 and I3 (and that every queued waiter's channel is open, I2); throws
+     * AssertionError if one is broken. For white-box tests.
+     */
+    void checkInvariants() {
+        mu.lock();
+        try {
+            if (cur < 0 || cur > size) {
+                throw new AssertionError("I1: cur=" + cur + " size=" + size);
+            }
+            Waiter head = waiters.peekFirst();
+            if (head != null && size - cur >= head.n) {
+                throw new AssertionError("I3: head waiter for " + head.n + " fits in " + (size - cur));
+            }
+            for (Waiter w : waiters) {
+                if (isClosed(w.ready)) {
+                    throw new AssertionError("I2: a granted waiter is still queued");
+                }
+            }
+        } finally {
+            mu.unlock();
+        }
+    }
+
     private static void checkWeight(long n) {
         if (n < 0) {
             throw new IllegalArgumentException("semaphore: negative weight " + n);

@@ -62,6 +62,7 @@ class SemaphoreTest {
                 });
             }
             wg.await();
+            sem.checkInvariants();
             assertEquals(0, sem.inUse());
         });
     }
@@ -161,6 +162,7 @@ class SemaphoreTest {
             wg.go(() -> sem.acquire(Context.background(), n));   // the large waiter queues first
             XTesting.eventually("large waiter queued", () -> sem.waiting() == 1);
             sem.release(1);                             // 1 free, but the head wants 4
+            sem.checkInvariants();
             assertFalse(sem.tryAcquire(1), "a later small request must not barge past the head");
             WaitGroup small = new WaitGroup();
             small.go(() -> {
@@ -202,6 +204,7 @@ class SemaphoreTest {
             small.await();
             assertInstanceOf(ContextCanceledException.class, bigErr.get());
             assertEquals(2, sem.inUse());
+            sem.checkInvariants();
             sem.release(2);
         });
     }
