@@ -118,7 +118,7 @@ public final class RateLimiter {
         this.tokens = perSecond > 0 ? Math.max(burst, 0) : 0;   // Go: full after the zero-time advance
     }
 
-    /** The rate of one event every {@code interval}: Go's {@code rate.Every}; INF if interval <= 0. */
+    /** The rate of one event every {@code interval}: Go's {@code rate.Every}; INF if {@code interval <= 0}. */
     public static double every(Duration interval) {
         if (interval.isZero() || interval.isNegative()) {
             return INF;
