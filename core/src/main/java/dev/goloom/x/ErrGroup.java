@@ -6,6 +6,8 @@ import dev.goloom.Task;
 import dev.goloom.context.CancelContext;
 import dev.goloom.context.Context;
 import dev.goloom.sync.WaitGroup;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 
 /**
@@ -99,11 +101,11 @@ public final class ErrGroup {
     /** failure as a RuntimeException: the context's cause and what await throws. */
     private volatile RuntimeException failureUnchecked;
 
-    private static final java.lang.invoke.VarHandle FAILURE;
+    private static final VarHandle FAILURE;
 
     static {
         try {
-            FAILURE = java.lang.invoke.MethodHandles.lookup()
+            FAILURE = MethodHandles.lookup()
                     .findVarHandle(ErrGroup.class, "failure", Throwable.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
