@@ -92,6 +92,9 @@ public final class Semaphore {
      * Rejected alternatives
      *   java.util.concurrent.Semaphore: fair mode is FIFO but has no weights with head-blocking
      *   semantics for acquire(n), no context, and its waits are invisible to goloom's dumps.
+     *   Parking with WaitReason.SEMACQUIRE (Go's runtime semaphores show "semacquire"): x/sync's
+     *   Weighted is not a runtime semaphore but a select on two channels, and Go's dumps show its
+     *   waiters as [select]; ours do the same, so a goroutine dump reads like Go's.
      *   A park-based waiter instead of a channel: saves an object per wait, but the select on
      *   ctx.done() would then need a second mechanism; Go chose the channel too.
      */
