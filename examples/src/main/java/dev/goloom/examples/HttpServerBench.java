@@ -34,7 +34,8 @@ import java.util.function.Supplier;
  *
  * <p>Options: {@code --conns N} (concurrent connections), {@code --reqs R} (requests per
  * connection), {@code --sleep-ms S} (handler's sleep), {@code --pool P} (platform pool size),
- * {@code --timeout-ms T} (per connect/read), {@code --in-process} (run the load generator in this
+ * {@code --timeout-ms T} (per connect/read), {@code --warmup W} (connections of the unreported
+ * warm-up round before each measured one; default min(N, 1000)), {@code --in-process} (run the load generator in this
  * JVM; by default it runs in a child JVM, so that the 10,000 client sockets do not count against
  * this process's file-descriptor limit). Figures taken on a busy or small machine are not
  * benchmark results; {@code ./goloom bench} is where numbers are recorded.
@@ -79,6 +80,7 @@ public final class HttpServerBench {
         int pool = 200;
         int timeoutMs = 30_000;
         boolean inProcess = false;
+        int warmup = -1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--conns" -> conns = Integer.parseInt(args[++i]);
@@ -87,6 +89,7 @@ public final class HttpServerBench {
                 case "--pool" -> pool = Integer.parseInt(args[++i]);
                 case "--timeout-ms" -> timeoutMs = Integer.parseInt(args[++i]);
                 case "--in-process" -> inProcess = true;
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("httpserver: unknown option " + args[i]);
             }
         }
@@ -96,10 +99,15 @@ public final class HttpServerBench {
                 new Mode("JDK virtual threads (default)", Executors::newVirtualThreadPerTaskExecutor),
                 new Mode("fixed pool, " + poolSize + " platform threads", () -> Executors.newFixedThreadPool(poolSize)));
         out.printf("goroutine-per-request HTTP server on 127.0.0.1: %,d concurrent keep-alive connections x %d "
-                + "requests, handler sleeps %d ms, load generator %s%n", conns, reqs, sleepMs,
-                inProcess ? "in-process" : "in a child JVM");
+                + "requests, handler sleeps %d ms, load generator %s, each after a warm-up of %d connections%n",
+                conns, reqs, sleepMs, inProcess ? "in-process" : "in a child JVM",
+                warmup >= 0 ? warmup : Math.min(conns, 1000));
         out.printf("  %-36s %9s %7s %9s %9s %12s%n", "server executor", "ok", "failed", "connect", "ms", "requests/s");
+        int warmConns = warmup >= 0 ? warmup : Math.min(conns, 1000);
         for (Mode m : modes) {
+            if (warmConns > 0) {                    // JIT the server and client paths first, unreported
+                serveOnce(m.executor().get(), warmConns, reqs, sleepMs, timeoutMs, inProcess);
+            }
             LoadGen.Stats s = serveOnce(m.executor().get(), conns, reqs, sleepMs, timeoutMs, inProcess);
             out.printf("  %-36s %9d %7d %7d ms %9d %12.0f%n", m.name(), s.ok(), s.failed(),
                     s.connectNanos() / 1_000_000, s.nanos() / 1_000_000, s.perSecond());

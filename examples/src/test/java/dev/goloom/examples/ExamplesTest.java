@@ -203,7 +203,7 @@ class ExamplesTest {
     @Test
     void httpserver() throws Exception {
         List<String> lines = output(out -> HttpServerBench.run(out, "--conns", "500", "--reqs", "2", "--in-process",
-                "--timeout-ms", "20000"));
+                "--timeout-ms", "20000", "--warmup", "50"));
         assertEquals(5, lines.size(), lines.toString());
         assertTrue(lines.get(0).startsWith("goroutine-per-request HTTP server on 127.0.0.1: 500 concurrent"));
         String[] modes = {"goloom GoRuntime.executor()", "JDK virtual threads (default)", "fixed pool, 200 platform threads"};
