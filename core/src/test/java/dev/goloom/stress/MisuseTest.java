@@ -135,6 +135,25 @@ class MisuseTest {
     }
 
     @Test
+    void xNullArguments() {
+        npe("semaphore: acquire(null, n)", () -> new dev.goloom.x.Semaphore(1).acquire(null, 1));
+        npe("errgroup: go(null)", () -> new dev.goloom.x.ErrGroup().go(null));
+        npe("errgroup: tryGo(null)", () -> new dev.goloom.x.ErrGroup().tryGo(null));
+        npe("errgroup: withContext(null)", () -> dev.goloom.x.ErrGroup.withContext(null));
+        npe("singleflight: run with a null function", () -> new dev.goloom.x.SingleFlight<String, String>().run("k", null));
+        npe("rate: await(null)", () -> new dev.goloom.x.RateLimiter(1, 1).await(null));
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+                () -> new dev.goloom.x.RateLimiter(Double.NaN, 1));
+        assertEquals("rate: limit is NaN", nan.getMessage());
+        Context ctx = Context.background();
+        npe("pipelines: null context", () -> dev.goloom.x.Pipelines.generate(null, java.util.List.of(1)));
+        npe("pipelines: null input", () -> dev.goloom.x.Pipelines.filter(ctx, null, x -> true));
+        npe("pipelines: filter with a null predicate", () -> dev.goloom.x.Pipelines.filter(ctx, Chan.<Integer>make(), null));
+        npe(null, () -> dev.goloom.x.Pipelines.map(ctx, Chan.<Integer>make(), null));
+        npe(null, () -> dev.goloom.x.Pipelines.fanOut(ctx, Chan.<Integer>make(), 1, null));
+    }
+
+    @Test
     void poolWithoutNewReturnsNull() {
         assertNull(new Pool<String>(null).get(), "Go: Get with a nil New returns nil");
     }
