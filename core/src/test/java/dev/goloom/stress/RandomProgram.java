@@ -39,8 +39,9 @@ import java.util.concurrent.atomic.LongAdder;
  * (joined through a WaitGroup); a {@code gosched}; a timer stopped at once (no stale value after
  * {@code stop()}, Go 1.23); an {@code afterFunc} racing its {@code stop()} (f runs if and only if
  * stop returned false); a short {@code Time.sleep}; a select send whose body throws (the send
- * happened, the exception propagates after it). The {@code dev.goloom.x} patterns join the list
- * as that package lands.
+ * happened, the exception propagates after it); a weighted {@code x.Semaphore} acquired against
+ * the program's context (never more than its size held); an {@code x.ErrGroup} with a limit,
+ * one failing task among locked increments ({@code await} rethrows the failure).
  *
  * <h2>Faults</h2>
  * Two programs in three also get an interrupter goroutine that calls {@code Thread.interrupt()}
@@ -94,7 +95,11 @@ public final class RandomProgram {
         /** Time.sleep of 0-50 µs. */
         SLEEP,
         /** a select send whose body throws: the send happened, the exception propagates after it. */
-        SELECT_BODY_THROWS
+        SELECT_BODY_THROWS,
+        /** x.Semaphore(3).acquire(ctx, 1..3): the weight held at once never exceeds 3. */
+        SEMAPHORE,
+        /** x.ErrGroup with setLimit(2): three locked increments, one task failing; await rethrows it. */
+        ERRGROUP
     }
 
     /** A producer's drawn steps: step kinds and the channel indices they use. */
@@ -204,6 +209,8 @@ public final class RandomProgram {
         final LongAdder stoppedFuncs = new LongAdder();
         final LongAdder interrupted = new LongAdder();   // operations that threw GoInterruptedException
         final LongAdder bodyThrows = new LongAdder();
+        final dev.goloom.x.Semaphore sem = new dev.goloom.x.Semaphore(3);
+        final java.util.concurrent.atomic.AtomicLong semHeld = new java.util.concurrent.atomic.AtomicLong();
         final java.util.concurrent.atomic.AtomicReferenceArray<Thread> victims =
                 new java.util.concurrent.atomic.AtomicReferenceArray<>(producers.length + consumers.length);
 
@@ -391,6 +398,42 @@ public final class RandomProgram {
                             }
                         }
                         case SLEEP -> Time.sleep(Duration.ofNanos((v & 0xff) * 200));
+                        case SEMAPHORE -> {
+                            long n = 1 + (v & 1) + ((v >> 1) & 1); // 1..3
+                            boolean acquired = false;
+                            try {
+                                w.sem.acquire(w.ctx, n);
+                                acquired = true;
+                            } catch (dev.goloom.context.ContextCanceledException cancelledMeanwhile) {
+                                w.cancels.increment(); // the program's context ended: not acquired
+                            }
+                            if (acquired) {
+                                if (w.semHeld.addAndGet(n) > 3) {
+                                    w.errors.add("semaphore: more than its size held at once");
+                                }
+                                dev.goloom.Go.gosched();
+                                w.semHeld.addAndGet(-n);
+                                w.sem.release(n);
+                            }
+                        }
+                        case ERRGROUP -> {
+                            dev.goloom.x.ErrGroup g = new dev.goloom.x.ErrGroup();
+                            g.setLimit(2);
+                            for (int k = 0; k < 3; k++) {
+                                count(w);
+                                g.go(w::lockedInc);
+                            }
+                            count(w);
+                            g.go(() -> {
+                                throw new BodyFault();
+                            });
+                            try {
+                                g.await();
+                                w.errors.add("errgroup: await() returned although a task failed");
+                            } catch (BodyFault expected) {
+                                w.bodyThrows.increment();
+                            }
+                        }
                         case SELECT_BODY_THROWS -> {
                             try {
                                 Select.select(Select.send(a, v, () -> {
