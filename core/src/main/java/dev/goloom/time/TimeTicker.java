@@ -5,6 +5,17 @@ import java.time.Duration;
 
 /** {@link Time#newTicker} and {@link Time#tick}: see {@link TimerChan}'s notes. */
 final class TimeTicker extends TimerChan implements Ticker {
+    /* Implementation notes
+     *
+     * Overview
+     *   The periodic face of TimerChan (see its notes): a PROBE timer with period = interval,
+     *   re-armed in place by the heap after each firing (missed periods skipped); a firing that
+     *   finds the one-slot channel full drops its tick.
+     *
+     * Lineage
+     *   golang/go src/time/tick.go @go1.23 (NewTicker, Ticker.Stop, Ticker.Reset).
+     */
+
     TimeTicker(long nanos) {
         super(nanos, nanos);
     }

@@ -442,6 +442,17 @@ public final class TimerHeap implements TimerQueue {
         }
     }
 
+    @Override
+    public String toString() {
+        lock.lock();
+        try {
+            return "timers[n=" + n + ", wakers=" + wakers + ", probes=" + probes + ", running=" + running
+                    + ", nextWhen=" + (n == 0 ? "none" : (ws[0] - System.nanoTime()) / 1000 + "us") + "]";
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Capacity of the arrays (white box: shrinking). */
     int capacity() {
         lock.lock();
