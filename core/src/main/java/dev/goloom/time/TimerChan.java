@@ -20,8 +20,9 @@ abstract class TimerChan {
      *     TimerChan (what the user holds) -> ch (the Chan), st (the State), rec (the engine timer)
      *     heap -> rec -> st (strong: it is rec's TimerFunc), and rec -> hchan only WEAKLY.
      *   Nothing the heap holds strongly reaches the channel, so once neither the user nor a
-     *   blocked receiver can reach it, it is collected and the heap drops rec at its next
-     *   firing (TimerHeap.runExpired). The weak referent is the HChan, not the Chan wrapper: a
+     *   blocked receiver can reach it, it is collected; the GC enqueues rec's weak reference
+     *   and the next Timer.expunge() (at every new channel timer and every runner round) stops
+     *   rec, or at the latest the heap drops rec at its next firing. The weak referent is the HChan, not the Chan wrapper: a
      *   goroutine blocked in a select holds only the HChan (through its scase), and must still
      *   be woken; the Chan holds its HChan, so a user holding the Chan keeps it too.
      *   The channel has one slot (Go: a cap-1 buffer that reports cap 0). fire() puts the time in
@@ -88,6 +89,7 @@ abstract class TimerChan {
     final dev.goloom.internal.timer.Timer rec;
 
     TimerChan(long nanos, long period) {
+        dev.goloom.internal.timer.Timer.expunge();      // bounds the heap under a loop of after()s
         ch = Chan.make(1);
         hchan = HChan.of(ch);
         rec = dev.goloom.internal.timer.Timer.weak(st, hchan, dev.goloom.internal.timer.Timer.PROBE);

@@ -269,4 +269,28 @@ class TimeTest {
             assertFalse(((TimeTimer) t).rec().isPending());
         }
     }
+
+    /**
+     * Go's select-with-time.After loop: the timers of channels nobody holds leave the heap after
+     * a GC, not an hour later when they would have fired.
+     */
+    @Test
+    void unreferencedTimersLeaveTheHeapAfterAGc() throws InterruptedException {
+        dev.goloom.internal.timer.TimerHost old = dev.goloom.internal.timer.Timers.host;
+        var host = new dev.goloom.internal.timer.ThreadTimerHost(1);
+        dev.goloom.internal.timer.Timers.host = host;
+        try {
+            for (int i = 0; i < 100_000; i++) {
+                Time.after(Duration.ofHours(1));
+            }
+            for (int i = 0; i < 100 && host.heaps().get(0).size() > 1000; i++) {
+                System.gc();
+                Thread.sleep(10);
+                Time.after(Duration.ofHours(1));             // expunges on creation
+            }
+            assertTrue(host.heaps().get(0).size() <= 1000, "left: " + host.heaps().get(0).size());
+        } finally {
+            dev.goloom.internal.timer.Timers.host = old;
+        }
+    }
 }
