@@ -102,8 +102,11 @@ public final class HChan {
     };
 
     private static final AtomicLong IDS = new AtomicLong();
-    /** spin iterations before the lock starts yielding (Go: 4 x 30 PAUSE). */
-    private static final int ACTIVE_SPIN = 128;
+    /**
+     * Spin iterations before the lock starts yielding (Go's lock2: 4 x 30 PAUSE, and none on a
+     * single CPU, where the holder cannot run while we spin).
+     */
+    private static final int ACTIVE_SPIN = Runtime.getRuntime().availableProcessors() > 1 ? 128 : 0;
 
     /** unique, increasing: the lock order of select. */
     final long id;
@@ -340,7 +343,7 @@ public final class HChan {
     private static void wake(Sudog sg) {
         SelectState sel = sg.sel;
         if (sel == null) {
-            sg.done = true;                    // volatile: pairs with the park loop's read
+            sg.setDoneRelease();               // release: pairs with doneAcquire() in parkUntilDone
         } else {
             sel.setWinnerRelease(sg);
         }
@@ -444,11 +447,11 @@ public final class HChan {
      * operation completed (even if an interrupt arrived meanwhile).
      */
     private void parkUntilDone(Sudog sg, WaitReason why) {
-        while (!sg.done) {                     // volatile: pairs with wake()
+        while (!sg.doneAcquire()) {            // acquire: pairs with wake()
             Park.park(this, why);
-            if (!sg.done && Thread.currentThread().isInterrupted()) {
+            if (!sg.doneAcquire() && Thread.currentThread().isInterrupted()) {
                 lock();
-                if (sg.done) {                 // the transfer beat the interrupt: success
+                if (sg.doneAcquire()) {        // the transfer beat the interrupt: success
                     unlock();
                     return;
                 }
@@ -592,6 +595,6 @@ public final class HChan {
 
     @Override
     public String toString() {
-        return "chan#" + id + "[" + len() + "/" + dataqsiz + (isClosed() ? ", closed" : "") + "]";
+        return "chan#" + id + "[len " + len() + ", cap " + dataqsiz + (isClosed() ? ", closed" : "") + "]";
     }
 }

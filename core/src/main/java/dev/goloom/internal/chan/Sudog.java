@@ -1,5 +1,8 @@
 package dev.goloom.internal.chan;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * A goroutine (or plain thread) waiting on a channel: Go's {@code sudog}. One sudog per wait
  * list the thread is on: a plain send or receive uses one; a select uses one per case.
@@ -18,6 +21,11 @@ final class Sudog {
      *   golang/go src/runtime/runtime2.go (type sudog), proc.go (acquireSudog/releaseSudog).
      *   Deviation: Go caches sudogs per P; goloom caches one per thread for plain operations
      *   (a thread is in at most one plain channel operation at a time) and allocates select's.
+     *   Cost of the cache, measured with jmap -histo:live on 200,000 virtual threads each blocked
+     *   a second time after one blocking receive: one extra ThreadLocalMap.Entry (32 bytes) per
+     *   thread (the map itself already existed), against ~1.8 KB per parked virtual thread; a
+     *   goroutine that no longer blocks keeps its 48-byte sudog until it ends. Per-carrier free
+     *   lists (Go's per-P cache) would need the carrier's identity on every acquire/release.
      *
      * Invariants
      *   I1 a sudog is on at most one wait queue; next/prev are null when it is on none.
@@ -49,8 +57,8 @@ final class Sudog {
     int caseIndex;
     /** true: woken by a value transfer; false: woken by close. Guarded by c's lock. */
     boolean success;
-    /** plain operations: set (release) by the waker when the operation has completed. */
-    volatile boolean done;
+    /** plain operations: set by the waker when the operation has completed (see accessors). */
+    private boolean done;
     /** select: the next sudog of the same select, in lock order (owner only). */
     Sudog waitlink;
     /** the per-thread cached sudog is in use (owner only). */
@@ -73,8 +81,27 @@ final class Sudog {
         s.c = c;
         s.elem = elem;
         s.success = false;
-        s.done = false;                // plain write: the sudog is not yet published (I2)
+        s.done = false;                // plain: published to wakers by the enqueue's lock release
         return s;
+    }
+
+    /** The waker's last write to a plain operation's sudog (lock held; keeps I3). */
+    void setDoneRelease() {
+        DONE.setRelease(this, true);   // release: pairs with doneAcquire() in the park loop
+    }
+
+    /** The owner's check in its park loop. */
+    boolean doneAcquire() {
+        return (boolean) DONE.getAcquire(this); // acquire: pairs with setDoneRelease()
+    }
+
+    private static final VarHandle DONE;
+    static {
+        try {
+            DONE = MethodHandles.lookup().findVarHandle(Sudog.class, "done", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     /** Go's releaseSudog: clears references so the cache pins nothing. */
