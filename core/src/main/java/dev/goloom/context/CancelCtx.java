@@ -295,6 +295,27 @@ class CancelCtx implements CancelContext {
 
     // ------------------------------------------------------------------------- white box
 
+    /** Checks I1 and I2 for this node and its registered children; throws IllegalStateException. */
+    final void checkInvariants() {
+        CancelCtx[] kids;
+        synchronized (this) {
+            if (err != null) {
+                if (children != null || cause == null) {
+                    throw new IllegalStateException("I1: cancelled with children or no cause: " + this);
+                }
+                if (done != null && done != CLOSED && done.tryRecv() == null) {
+                    throw new IllegalStateException("I1: cancelled but done is open: " + this);
+                }
+            }
+            kids = children == null ? NONE : children.toArray(NONE);
+        }
+        for (CancelCtx k : kids) {
+            if (k.parentCancel != this) {
+                throw new IllegalStateException("I2: child " + k + " registered with " + k.parentCancel);
+            }
+        }
+    }
+
     /** The number of registered children (0 once cancelled). */
     final synchronized int childCount() {
         return children == null ? 0 : children.size();

@@ -124,6 +124,7 @@ class ContextTest {
         CancelCtx p = (CancelCtx) parent;
         assertEquals(3, p.childCount());                 // cancelChild, timerChild, grandchild
         assertSame(p, ((CancelCtx) grandchild).registeredParent());
+        p.checkInvariants();
         parent.cancel();
         for (Context c : List.of(parent, cancelChild, timerChild, valueChild, grandchild)) {
             assertTrue(isDone(c));
@@ -389,6 +390,7 @@ class ContextTest {
             assertTrue(isDone(c));
             assertSame(ContextCanceledException.CANCELED, c.err());
             assertEquals(0, ((CancelCtx) c).childCount());
+            ((CancelCtx) c).checkInvariants();
         }
         assertEquals(0, ((CancelCtx) root).childCount());
     }
