@@ -30,9 +30,7 @@ final class TimeTicker extends TimerChan implements Ticker {
 
     @Override
     public void stop() {
-        synchronized (st) {
-            disarm();
-        }
+        disarm();
     }
 
     @Override
@@ -41,10 +39,8 @@ final class TimeTicker extends TimerChan implements Ticker {
         if (n <= 0) {
             throw new IllegalArgumentException("non-positive interval for Ticker.Reset");
         }
-        synchronized (st) {
-            disarm();
-            arm(n, n);
-        }
+        disarm();
+        arm(n, n);
     }
 
     @Override

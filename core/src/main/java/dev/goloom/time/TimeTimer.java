@@ -9,8 +9,8 @@ final class TimeTimer extends TimerChan implements Timer {
      *
      * Overview
      *   The one-shot face of TimerChan (see its notes for the protocol, invariants and locking):
-     *   stop() = disarm(); reset(d) = disarm() then arm(d), both under the per-timer monitor, so a
-     *   reset is atomic with respect to a firing.
+     *   stop() = disarm(); reset(d) = disarm() then arm(d). A firing of the old arming is stale
+     *   once disarm() has taken the timer off its heap, so no old value survives either call.
      *
      * Lineage
      *   golang/go src/time/sleep.go @go1.23 (Timer.Stop, Timer.Reset).
@@ -22,19 +22,15 @@ final class TimeTimer extends TimerChan implements Timer {
 
     @Override
     public boolean stop() {
-        synchronized (st) {
-            return disarm();
-        }
+        return disarm();
     }
 
     @Override
     public boolean reset(Duration d) {
         long n = Timers.nanos(d);
-        synchronized (st) {
-            boolean pending = disarm();
-            arm(n, 0);
-            return pending;
-        }
+        boolean pending = disarm();
+        arm(n, 0);
+        return pending;
     }
 
     @Override
