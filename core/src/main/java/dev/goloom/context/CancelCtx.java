@@ -53,7 +53,8 @@ class CancelCtx implements CancelContext {
      *
      * Memory ordering
      *   err, cause and done are volatile, written under the lock: err() and done() read them
-     *   without it. cause is written before err, so a reader that sees err sees cause (pair:
+     *   without it. parentCancel is volatile because it is written under the parent's lock and
+     *   read under this node's: a cancel on another thread must see the registration to detach. cause is written before err, so a reader that sees err sees cause (pair:
      *   cancelSelf's writes / cause()'s reads). A receive that observes done closed
      *   happens-after the close, which is after err was set.
      *
@@ -70,8 +71,11 @@ class CancelCtx implements CancelContext {
     final Context parent;
     /** guarded by this; null once cancelled (I1). */
     private Set<CancelCtx> children;
-    /** the ancestor this node is registered with, or null (I2). */
-    private CancelCtx parentCancel;
+    /**
+     * the ancestor this node is registered with, or null (I2). Volatile: written under the
+     * parent's lock (propagateCancel), read and cleared under this node's (detach).
+     */
+    private volatile CancelCtx parentCancel;
     private volatile Chan<Void> done;
     private volatile RuntimeException err;
     private volatile RuntimeException cause;
@@ -290,6 +294,27 @@ class CancelCtx implements CancelContext {
     }
 
     // ------------------------------------------------------------------------- white box
+
+    /** Checks I1 and I2 for this node and its registered children; throws IllegalStateException. */
+    final void checkInvariants() {
+        CancelCtx[] kids;
+        synchronized (this) {
+            if (err != null) {
+                if (children != null || cause == null) {
+                    throw new IllegalStateException("I1: cancelled with children or no cause: " + this);
+                }
+                if (done != null && done != CLOSED && done.tryRecv() == null) {
+                    throw new IllegalStateException("I1: cancelled but done is open: " + this);
+                }
+            }
+            kids = children == null ? NONE : children.toArray(NONE);
+        }
+        for (CancelCtx k : kids) {
+            if (k.parentCancel != this) {
+                throw new IllegalStateException("I2: child " + k + " registered with " + k.parentCancel);
+            }
+        }
+    }
 
     /** The number of registered children (0 once cancelled). */
     final synchronized int childCount() {

@@ -7,6 +7,19 @@ import java.util.Optional;
 
 /** Go's {@code backgroundCtx} and {@code todoCtx}: never cancelled, no values, no deadline. */
 final class EmptyCtx implements Context {
+    /* Implementation notes
+     *
+     * Overview
+     *   Two singletons. done() is one shared channel that is never closed and never sent on, so a
+     *   receive blocks forever and a select case on it is never ready (Go returns a nil channel).
+     *
+     * Lineage
+     *   golang/go src/context/context.go @go1.23 (emptyCtx, backgroundCtx, todoCtx).
+     *
+     * Invariants
+     *   I1 NEVER is never closed and never holds a value (no code path sends on it).
+     */
+
     /** done() of every never-cancelled context: a channel nobody sends on or closes. */
     static final Chan<Void> NEVER = Chan.make();
 

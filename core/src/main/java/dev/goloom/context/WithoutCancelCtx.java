@@ -6,6 +6,16 @@ import java.util.Optional;
 
 /** Go's {@code withoutCancelCtx}: the parent's values, never its cancellation or deadline. */
 final class WithoutCancelCtx implements Context {
+    /* Implementation notes
+     *
+     * Overview
+     *   Immutable; values come from the parent, everything else is background's. propagateCancel
+     *   stops its walk here, so children of this context never register above it.
+     *
+     * Lineage
+     *   golang/go src/context/context.go @go1.23 (withoutCancelCtx).
+     */
+
     final Context parent;
 
     WithoutCancelCtx(Context parent) {

@@ -28,11 +28,12 @@ final class FuncTimer implements Timer, TimerFunc {
      *
      * Ownership & locking
      *   this object's monitor guards armed; held for a few instructions, never while starting
-     *   the goroutine. Order: this, then the heap lock (rec.stop/reset).
+     *   the goroutine and never across a heap operation (fire() runs on a scheduler M, which
+     *   must not wait for a goroutine that is itself waiting).
      *
      * Memory ordering
-     *   Under the monitor; fire() compares its seq with the volatile rec.seq, bumped by stop/reset
-     *   while holding the monitor.
+     *   fire() compares its seq with the volatile rec.seq under the monitor; stop/reset bump it
+     *   (rec.stop) before they take the monitor.
      */
 
     private final Runnable f;
@@ -49,10 +50,8 @@ final class FuncTimer implements Timer, TimerFunc {
         G g = G.current();
         this.sched = g == null ? null : g.sched();
         this.rec = new dev.goloom.internal.timer.Timer(this, null, dev.goloom.internal.timer.Timer.WAKES);
-        synchronized (this) {
-            armed = true;
-            rec.reset(Timers.when(Timers.nanoTime(), Math.max(0, Timers.nanos(d))), 0);
-        }
+        armed = true;                               // published to the runner by the heap lock
+        rec.reset(Timers.when(Timers.nanoTime(), Math.max(0, Timers.nanos(d))), 0);
     }
 
     @Override
@@ -85,18 +84,23 @@ final class FuncTimer implements Timer, TimerFunc {
     }
 
     @Override
-    public synchronized boolean stop() {
-        rec.stop();
-        boolean pending = armed;
-        armed = false;
-        return pending;
+    public boolean stop() {
+        rec.stop();                                 // seq bumped: a firing in flight is stale
+        synchronized (this) {
+            boolean pending = armed;
+            armed = false;
+            return pending;
+        }
     }
 
     @Override
-    public synchronized boolean reset(Duration d) {
+    public boolean reset(Duration d) {
         rec.stop();
-        boolean pending = armed;
-        armed = true;
+        boolean pending;
+        synchronized (this) {
+            pending = armed;
+            armed = true;
+        }
         rec.reset(Timers.when(Timers.nanoTime(), Math.max(0, Timers.nanos(d))), 0);
         return pending;
     }

@@ -5,6 +5,17 @@ import java.time.Duration;
 
 /** {@link Time#newTicker} and {@link Time#tick}: see {@link TimerChan}'s notes. */
 final class TimeTicker extends TimerChan implements Ticker {
+    /* Implementation notes
+     *
+     * Overview
+     *   The periodic face of TimerChan (see its notes): a PROBE timer with period = interval,
+     *   re-armed in place by the heap after each firing (missed periods skipped); a firing that
+     *   finds the one-slot channel full drops its tick.
+     *
+     * Lineage
+     *   golang/go src/time/tick.go @go1.23 (NewTicker, Ticker.Stop, Ticker.Reset).
+     */
+
     TimeTicker(long nanos) {
         super(nanos, nanos);
     }
@@ -19,9 +30,7 @@ final class TimeTicker extends TimerChan implements Ticker {
 
     @Override
     public void stop() {
-        synchronized (st) {
-            disarm();
-        }
+        disarm();
     }
 
     @Override
@@ -30,10 +39,8 @@ final class TimeTicker extends TimerChan implements Ticker {
         if (n <= 0) {
             throw new IllegalArgumentException("non-positive interval for Ticker.Reset");
         }
-        synchronized (st) {
-            disarm();
-            arm(n, n);
-        }
+        disarm();
+        arm(n, n);
     }
 
     @Override

@@ -20,8 +20,9 @@ abstract class TimerChan {
      *     TimerChan (what the user holds) -> ch (the Chan), st (the State), rec (the engine timer)
      *     heap -> rec -> st (strong: it is rec's TimerFunc), and rec -> hchan only WEAKLY.
      *   Nothing the heap holds strongly reaches the channel, so once neither the user nor a
-     *   blocked receiver can reach it, it is collected and the heap drops rec at its next
-     *   firing (TimerHeap.runExpired). The weak referent is the HChan, not the Chan wrapper: a
+     *   blocked receiver can reach it, it is collected; the GC enqueues rec's weak reference
+     *   and the next Timer.expunge() (at every new channel timer and every runner round) stops
+     *   rec, or at the latest the heap drops rec at its next firing. The weak referent is the HChan, not the Chan wrapper: a
      *   goroutine blocked in a select holds only the HChan (through its scase), and must still
      *   be woken; the Chan holds its HChan, so a user holding the Chan keeps it too.
      *   The channel has one slot (Go: a cap-1 buffer that reports cap 0). fire() puts the time in
@@ -40,16 +41,21 @@ abstract class TimerChan {
      * Invariants
      *   I1 st.armed is true from arm() until the firing with the current seq delivers (one-shot)
      *      or disarm() ends that arming.
-     *   I2 disarm() bumps rec's seq (engine Timer I3) before draining, both under st's lock.
+     *   I2 disarm() bumps rec's seq (engine Timer I3, by rec.stop()) before it drains under st,
+     *      so a firing that drains-proof delivers must hold a current seq.
      *
      * Ownership & locking
-     *   st's monitor guards armed and orders firing against stop/reset. Lock order: st, then the
-     *   heap lock (inside rec.stop/reset), then the channel lock (send/drain). The heap never
-     *   calls out with its lock held, so there is no cycle. Never held while blocking.
+     *   st's monitor guards armed and orders a firing's delivery against the drain of stop/reset.
+     *   It is held only around field updates and non-blocking channel operations, NEVER across
+     *   a heap operation: fire() runs on a scheduler M, and an M must not wait for a goroutine
+     *   that waits for something else (this was a deadlock with the monitor held across
+     *   rec.stop()). Order: st, then the channel lock. Consequence: a stop() racing with a
+     *   reset() of the same timer from another goroutine is not atomic (the reset's new arming
+     *   may survive the stop); each call alone keeps the Go 1.23 guarantee.
      *
      * Memory ordering
-     *   Everything under st's monitor; fire() compares its seq with the volatile rec.seq, which is
-     *   bumped only by threads holding the same monitor (I2).
+     *   fire() compares its seq with the volatile rec.seq under st; rec.stop() bumps seq before
+     *   disarm() takes st (program order + the monitor), so the comparison sees the bump.
      *
      * Rejected alternatives
      *   Holding the Chan strongly from the heap (Go <= 1.22): an unstopped ticker lives forever.
@@ -88,32 +94,44 @@ abstract class TimerChan {
     final dev.goloom.internal.timer.Timer rec;
 
     TimerChan(long nanos, long period) {
+        dev.goloom.internal.timer.Timer.expunge();      // bounds the heap under a loop of after()s
         ch = Chan.make(1);
         hchan = HChan.of(ch);
         rec = dev.goloom.internal.timer.Timer.weak(st, hchan, dev.goloom.internal.timer.Timer.PROBE);
-        synchronized (st) {
-            arm(nanos, period);
-        }
+        arm(nanos, period);
     }
 
-    /** Arms for now + nanos (st held); a one-shot timer already due delivers at once. */
+    /**
+     * Arms for now + nanos; a one-shot timer already due delivers at once. Called after
+     * {@link #disarm()} (or at construction); st is NOT held across the heap operation.
+     */
     final void arm(long nanos, long period) {
-        st.armed = true;
         if (period == 0 && nanos <= 0) {
-            st.armed = false;
-            hchan.chansend(Instant.now(), false);
+            synchronized (st) {
+                hchan.chansend(Instant.now(), false);
+            }
             return;
+        }
+        synchronized (st) {
+            st.armed = true;                      // before the timer can fire (keeps I1)
         }
         rec.reset(Timers.when(Timers.nanoTime(), nanos), period);
     }
 
-    /** Ends the current arming (st held): bumps seq, drains; true if it had not been received. */
+    /**
+     * Ends the current arming: takes the timer off its heap (bumping seq: a firing in flight is
+     * now stale, I2), then under st clears armed and drains. True if the value had not been
+     * received. st is never held across the heap operation, so a runner (a scheduler M) that
+     * fires this timer never waits for a goroutine that is itself waiting (see Ownership).
+     */
     final boolean disarm() {
         rec.stop();                               // keeps I2: seq bumped, in-flight firing stale
-        boolean pending = st.armed;
-        st.armed = false;
-        Object v = hchan.chanrecv(false);
-        return pending || (v != HChan.WOULD_BLOCK && v != HChan.CLOSED);
+        synchronized (st) {
+            boolean pending = st.armed;
+            st.armed = false;
+            Object v = hchan.chanrecv(false);
+            return pending || (v != HChan.WOULD_BLOCK && v != HChan.CLOSED);
+        }
     }
 
     public final RecvChan<Instant> c() {

@@ -102,6 +102,7 @@ public final class ThreadTimerHost implements TimerHost {
     private void loop() {
         for (;;) {
             sleepUntil = Long.MIN_VALUE;
+            Timer.expunge();                     // drop timers whose weak argument was collected
             long now = System.nanoTime();
             for (TimerHeap h : heaps) {
                 h.runExpired(now);

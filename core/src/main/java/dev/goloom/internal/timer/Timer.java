@@ -2,6 +2,8 @@ package dev.goloom.internal.timer;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 
 /**
@@ -103,9 +105,37 @@ public final class Timer {
             throw new IllegalArgumentException("timer kind " + kind);
         }
         this.f = f;
-        this.arg = weak ? new WeakReference<>(arg) : arg;
+        this.arg = weak ? new WeakArg(arg, this) : arg;
         this.weak = weak;
         this.kind = kind;
+    }
+
+    /**
+     * The weak argument of a weak timer. Once its referent is collected the JDK enqueues it on
+     * {@link #QUEUE}; {@link #expunge()} then stops the timer, so an unreferenced timer leaves
+     * its heap soon after the GC that found it unreachable, not at its would-be firing time.
+     */
+    private static final class WeakArg extends WeakReference<Object> {
+        /** strong: the queue must lead back to the timer (the timer is otherwise only in its heap). */
+        final Timer timer;
+
+        WeakArg(Object referent, Timer timer) {
+            super(referent, QUEUE);
+            this.timer = timer;
+        }
+    }
+
+    private static final ReferenceQueue<Object> QUEUE = new ReferenceQueue<>();
+
+    /**
+     * Stops every weak timer whose argument has been collected since the last call. Cheap when
+     * there is none (one read); called when weak timers are made and by timer runners.
+     */
+    public static void expunge() {
+        Reference<?> r;
+        while ((r = QUEUE.poll()) != null) {
+            ((WeakArg) r).timer.stop();
+        }
     }
 
     /** A timer holding {@code arg} weakly: dropped, unfired, once {@code arg} is collected. */

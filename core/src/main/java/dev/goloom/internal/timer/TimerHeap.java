@@ -7,7 +7,6 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A 4-ary min-heap of {@link Timer}s ordered by {@code when}: Go's per-P {@code timers}.
@@ -49,12 +48,14 @@ public final class TimerHeap implements TimerQueue {
      *   I5 wakers, probes == the number of heaped timers of kind WAKES, PROBE
      *
      * Ownership & locking
-     *   lock: a non-fair ReentrantLock taken by any thread that adds, deletes or modifies a timer
-     *   of this heap (goroutines and plain threads), by the runner in runExpired, and by deadlock
-     *   detection in hasWakingTimer. It is held only for O(log n) array work and never while a
-     *   callback runs; nothing else is locked inside it (lock rank: leaf). A ReentrantLock rather
-     *   than a spin lock because goroutines take it: a contended virtual thread parks instead of
-     *   spinning on a carrier.
+     *   lock: a SpinLock (never parks) taken by any thread that adds, deletes or modifies a timer
+     *   of this heap (goroutines and plain threads), by the runners in runExpired (scheduler Ms,
+     *   sysmon, goloom-timer), and by deadlock detection in hasWakingTimer. It is held only for
+     *   O(log n) array work, never while a callback runs, never across a park; nothing else is
+     *   locked inside it (lock rank: leaf). Not a ReentrantLock: an M waiting in its AQS queue
+     *   behind a parked goroutine waits until that goroutine runs, which may need that very M
+     *   (found by TimerStressTest: every P's M stuck, deadlock). Go's timers lock is likewise a
+     *   runtime mutex, never a goroutine-parking one.
      *   ts, ws, n, wakers, probes: guarded by lock.
      *
      * Memory ordering
@@ -75,7 +76,8 @@ public final class TimerHeap implements TimerQueue {
 
     /** the host that runs this heap and is told about new earliest timers. */
     private final TimerHost host;
-    final ReentrantLock lock = new ReentrantLock();
+    /** the heap lock; see Ownership & locking. */
+    final SpinLock lock = new SpinLock();
     private Timer[] ts = new Timer[MIN_CAP];
     private long[] ws = new long[MIN_CAP];
     private int n;
@@ -442,6 +444,17 @@ public final class TimerHeap implements TimerQueue {
         }
     }
 
+    @Override
+    public String toString() {
+        lock.lock();
+        try {
+            return "timers[n=" + n + ", wakers=" + wakers + ", probes=" + probes + ", running=" + running
+                    + ", nextWhen=" + (n == 0 ? "none" : (ws[0] - System.nanoTime()) / 1000 + "us") + "]";
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Capacity of the arrays (white box: shrinking). */
     int capacity() {
         lock.lock();
@@ -449,6 +462,43 @@ public final class TimerHeap implements TimerQueue {
             return ts.length;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * A test-and-test-and-set lock that never parks: spins, then yields. Holders never block, so
+     * a waiter only waits for a few hundred instructions unless the holder's thread was
+     * descheduled by the OS (or, for a goroutine, cannot happen: it holds it across no park).
+     */
+    static final class SpinLock {
+        private volatile int state;
+        private static final VarHandle STATE;
+        static {
+            try {
+                STATE = MethodHandles.lookup().findVarHandle(SpinLock.class, "state", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        void lock() {
+            if (STATE.compareAndSet(this, 0, 1)) {   // acquire: pairs with unlock's release
+                return;
+            }
+            for (int spins = 0;; spins++) {
+                if (state == 0 && STATE.compareAndSet(this, 0, 1)) {
+                    return;
+                }
+                if (spins < 64) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+        }
+
+        void unlock() {
+            STATE.setRelease(this, 0);                // release: pairs with lock's CAS
         }
     }
 }
