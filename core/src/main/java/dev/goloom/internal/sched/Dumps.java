@@ -163,8 +163,9 @@ public final class Dumps {
     public static List<GoroutineInfo> infos(Sched s, java.util.Collection<Long> ids) {
         long now = Sched.nanoTime();
         List<GoroutineInfo> out = new ArrayList<>();
+        java.util.Map<Long, G> byId = ids.size() > 8 ? byId(s, ids.size()) : null;
         for (Long id : new java.util.TreeSet<>(ids)) {
-            G g = s.allgs.get(id);
+            G g = byId != null ? byId.get(id) : s.allgs.get(id);
             if (g != null) {
                 out.add(Sched.info(g, now));
             }
@@ -174,14 +175,31 @@ public final class Dumps {
 
     /** Ids of the live goroutines of {@code s} (no stack walk). */
     public static java.util.Set<Long> liveIds(Sched s) {
-        return new java.util.HashSet<>(s.allgs.keySet());
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (G g : s.allgs.snapshot()) {
+            ids.add(g.goid);
+        }
+        return ids;
+    }
+
+    /** The live goroutines of {@code s} by id (one walk of the registry). */
+    private static java.util.Map<Long, G> byId(Sched s, int hint) {
+        if (s == null) {
+            return java.util.Map.of();
+        }
+        java.util.Map<Long, G> m = new java.util.HashMap<>(Math.max(16, hint * 2));
+        for (G g : s.allgs.snapshot()) {
+            m.put(g.goid, g);
+        }
+        return m;
     }
 
     /** Go's debug=2 dump of some of {@code s}'s goroutines (no partial-deadlock lines). */
     public static String formatSome(List<GoroutineInfo> gs, Sched s) {
         StringBuilder sb = new StringBuilder(Math.max(256, gs.size() * 96));
+        java.util.Map<Long, G> byId = byId(s, gs.size());
         for (GoroutineInfo i : gs) {
-            one(sb, i, s == null ? null : s.allgs.get(i.id()));
+            one(sb, i, byId.get(i.id()));
         }
         return sb.toString();
     }
@@ -189,8 +207,9 @@ public final class Dumps {
     /** Go's debug=2 dump of {@code gs}, all of {@code s}'s goroutines, then the partial deadlocks. */
     public static String format(List<GoroutineInfo> gs, Sched s) {
         StringBuilder sb = new StringBuilder(Math.max(256, gs.size() * 96));
+        java.util.Map<Long, G> byId = byId(s, gs.size());
         for (GoroutineInfo i : gs) {
-            one(sb, i, s == null ? null : s.allgs.get(i.id()));
+            one(sb, i, byId.get(i.id()));
         }
         if (s != null) {
             partialDeadlocks(sb, s);

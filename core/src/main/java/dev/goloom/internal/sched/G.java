@@ -74,6 +74,8 @@ public final class G implements Goroutine, Executor {
     /** what the goroutine is parked on (Park's blocker argument), else null; for wait-for graphs. */
     volatile Object blocker;
 
+    /** this g's slot in its runtime's AllGs (guarded by the stripe's monitor; -1: none). */
+    int slot = -1;
     /** the M running this g (written by that M before mounting; read by ready() on the same M). */
     M m;
     /** link in the global run queue (guarded by the global queue's lock). */

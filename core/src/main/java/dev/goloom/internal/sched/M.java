@@ -159,7 +159,13 @@ final class M extends Thread {
         if (gp == null) {
             gp = findRunnable();
             if (gp == null) {
-                return; // no P any more (or exiting): the next round parks
+                // No P any more (it was handed off while we ran timers) or exiting. A spinning M
+                // must stop counting as one before it parks (keeps I2): otherwise every ready()
+                // would believe someone is looking for work and never call wakep.
+                if (spinning) {
+                    resetspinning();
+                }
+                return;
             }
             inh = false;
         }
@@ -325,7 +331,8 @@ final class M extends Thread {
             if (sched.mExit(this)) {
                 return null;
             }
-            synchronized (sched.lock) {
+            sched.lock.lock();
+            try {
                 if (!sched.globrunq.isEmpty()) {
                     gp = sched.globrunq.get(pp, sched.gomaxprocs, 0);
                     if (gp != null) {
@@ -337,6 +344,8 @@ final class M extends Thread {
                 }
                 releasep();
                 sched.pidleput(pp);
+            } finally {
+                sched.lock.unlock();
             }
             boolean wasSpinning = spinning;
             if (spinning) {
@@ -435,6 +444,9 @@ final class M extends Thread {
      * waiter, until {@code until} (the earliest timer), when it takes an idle P to run timers.
      */
     private void stopm(long until) {
+        if (spinning) {   // never park while counted in nmspinning (I2)
+            resetspinning();
+        }
         sched.mput(this, until);
         try {
             while (true) {

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -44,7 +43,7 @@ public final class Sched {
      *   I5 timerWaiter, if set, is on the idle M list and parks until timerWaitUntil.
      *
      * Ownership & locking
-     *   lock (rank 1, Go's sched.lock) guards: the idle P list (pidle, P.link), the idle M list
+     *   lock (SchedLock: a spin lock, see there; rank 1, Go's sched.lock) guards: the idle P list (pidle, P.link), the idle M list
      *   (midle, M.schedlink, nmidle), timerWaiter, timerWaitUntil, allp growth, mcount limits.
      *   globrunq has its own leaf lock (rank 2): never take `lock` while holding it.
      *   npidle, nmspinning, nmsys are atomics read without the lock (as Go's).
@@ -73,12 +72,12 @@ public final class Sched {
     /** true: the GMP scheduler runs goroutines; false: fallback mode (JDK scheduler). */
     final boolean gmp;
     private volatile boolean closed;
-    /** allgs: every live goroutine, by id. */
-    final ConcurrentHashMap<Long, G> allgs = new ConcurrentHashMap<>();
+    /** allgs: every live goroutine. */
+    final AllGs allgs = new AllGs();
     final AtomicLong created = new AtomicLong();
 
     // ---- GMP state
-    final Object lock = new Object();
+    final SchedLock lock = new SchedLock();
     /** every P ever made; the first gomaxprocs are live. Copy-on-write under lock. */
     volatile P[] allp;
     volatile int gomaxprocs;
@@ -113,10 +112,13 @@ public final class Sched {
             }
             allp = ps;
             SchedTimers.register(this);
-            synchronized (lock) {
+            lock.lock();
+            try {
                 for (int i = maxProcs - 1; i >= 0; i--) {
                     pidleput(ps[i]);
                 }
+            } finally {
+                lock.unlock();
             }
             sysmon = new Sysmon(this);
             sysmon.start();
@@ -187,7 +189,7 @@ public final class Sched {
         G g = new G(this, id, name, creator(task), parent == null ? 0 : parent.goid);
         Runnable body = () -> goexit(g, task);
         g.thread = newThread(g, name, body);
-        allgs.put(id, g);
+        allgs.add(g);
         created.incrementAndGet();
         if (Trace.on) {
             Trace.emit(Trace.GO_CREATE, -1, id, g.parentGoid, name);
@@ -232,7 +234,7 @@ public final class Sched {
         G parent = G.current();
         G g = new G(this, id, null, creator(r::run), parent == null ? 0 : parent.goid);
         g.thread = newThread(g, "goroutine-" + id, () -> {
-            allgs.put(id, g);
+            allgs.add(g);
             created.incrementAndGet();
             if (!gmp) {
                 FALLBACK_CURRENT.set(g);
@@ -243,7 +245,7 @@ public final class Sched {
             } finally {
                 g.waitReason = null;
                 g.status = G.G_DEAD;
-                allgs.remove(id);
+                allgs.remove(g);
             }
         });
         return g.thread;
@@ -263,7 +265,7 @@ public final class Sched {
         } finally {
             g.waitReason = null;
             g.status = G.G_DEAD;
-            allgs.remove(g.goid);
+            allgs.remove(g);
             if (Trace.on) {
                 M m = g.m;
                 Trace.emit(Trace.GO_END, m != null && m.p != null ? m.p.id : -1, g.goid, 0);
@@ -387,7 +389,8 @@ public final class Sched {
      */
     void startm(P pp, boolean spinning) {
         M nm;
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (pp == null) {
                 pp = pidleget();
                 if (pp == null) {
@@ -402,6 +405,8 @@ public final class Sched {
                 nm.spinning = spinning;
                 nm.nextp = pp;
             }
+        } finally {
+            lock.unlock();
         }
         if (nm != null) {
             LockSupport.unpark(nm);
@@ -414,8 +419,11 @@ public final class Sched {
         if (mcount.get() >= MAX_THREADS) {
             // Go dies here ("program exceeds 10000-thread limit"); we keep the P idle instead.
             System.err.println("goloom: runtime: program exceeds " + MAX_THREADS + "-thread limit");
-            synchronized (lock) {
+            lock.lock();
+            try {
                 pidleput(pp);
+            } finally {
+                lock.unlock();
             }
             if (spinning) {
                 nmspinning.decrementAndGet();
@@ -460,8 +468,11 @@ public final class Sched {
         if (npidle.get() == 0) {
             return null;
         }
-        synchronized (lock) {
+        lock.lock();
+        try {
             return pidleget();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -490,7 +501,8 @@ public final class Sched {
 
     /** Puts m on the idle list; it becomes the timer waiter if {@code until} is the earliest. */
     void mput(M m, long until) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             m.schedlink = midle;
             midle = m;
             nmidle++;
@@ -498,17 +510,22 @@ public final class Sched {
                 timerWaiter = m;
                 timerWaitUntil = until;
             }
+        } finally {
+            lock.unlock();
         }
     }
 
     /** m leaves stopm: make sure it is off the idle list and not the timer waiter. */
     void mparkDone(M m) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             mremove(m);
             if (timerWaiter == m) {
                 timerWaiter = null;
                 timerWaitUntil = Long.MAX_VALUE;
             }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -532,14 +549,18 @@ public final class Sched {
 
     /** When the idle M {@code m} should wake for timers (Long.MAX_VALUE: only when handed a P). */
     long timerDeadlineFor(M m) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return timerWaiter == m ? timerWaitUntil : Long.MAX_VALUE;
+        } finally {
+            lock.unlock();
         }
     }
 
     /** The timer waiter's deadline passed: take an idle P to run timers (null if none). */
     P takeIdlePForTimers(M m) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (m.nextp != null) {
                 return null;
             }
@@ -553,6 +574,8 @@ public final class Sched {
                 nmspinning.incrementAndGet();
             }
             return pp;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -578,7 +601,8 @@ public final class Sched {
             return;
         }
         M wake = null;
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (when >= timerWaitUntil) {
                 return;
             }
@@ -589,6 +613,8 @@ public final class Sched {
                 timerWaitUntil = when;
                 wake = timerWaiter;
             }
+        } finally {
+            lock.unlock();
         }
         if (wake != null) {
             LockSupport.unpark(wake);
@@ -621,8 +647,11 @@ public final class Sched {
             startm(pp, true); // no one else is looking for work: we are needed
             return;
         }
-        synchronized (lock) {
+        lock.lock();
+        try {
             pidleput(pp);
+        } finally {
+            lock.unlock();
         }
         TimerQueue t = pp.timers;
         if (t != null && t.nextWhen() != Long.MAX_VALUE) {
@@ -633,13 +662,16 @@ public final class Sched {
     /** The P of an M is beyond GOMAXPROCS: move its work away and retire it. */
     void retireP(M m, P pp) {
         pp.runq.drain(globrunq::put);
-        synchronized (lock) {
+        lock.lock();
+        try {
             m.releasep();
             killP(pp);
             P np = pidleget();
             if (np != null) {
                 m.acquirep(np);
             }
+        } finally {
+            lock.unlock();
         }
         wakepIfIdle();
     }
@@ -658,7 +690,8 @@ public final class Sched {
 
     void mExited(M m) {
         mcount.decrementAndGet();
-        synchronized (lock) {
+        lock.lock();
+        try {
             mremove(m);
             if (timerWaiter == m) {
                 timerWaiter = null;
@@ -669,6 +702,8 @@ public final class Sched {
                 m.p = null;
                 pidleput(pp);
             }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -716,7 +751,8 @@ public final class Sched {
             return old;
         }
         int old;
-        synchronized (lock) {
+        lock.lock();
+        try {
             old = gomaxprocs;
             if (n == old) {
                 return old;
@@ -758,13 +794,15 @@ public final class Sched {
                     x = next;
                 }
             }
+        } finally {
+            lock.unlock();
         }
         wakepIfIdle();
         return old;
     }
 
     public List<G> allGs() {
-        List<G> l = new ArrayList<>(allgs.values());
+        List<G> l = allgs.snapshot();
         l.sort(Comparator.comparingLong(G::id));
         return l;
     }
@@ -906,10 +944,13 @@ public final class Sched {
         }
         if (gmp) {
             java.util.List<M> idle = new ArrayList<>();
-            synchronized (lock) {
+            lock.lock();
+            try {
                 for (M m = midle; m != null; m = m.schedlink) {
                     idle.add(m);
                 }
+            } finally {
+                lock.unlock();
             }
             idle.forEach(LockSupport::unpark);
             if (sysmon != null) {

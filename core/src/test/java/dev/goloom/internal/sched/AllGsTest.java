@@ -1,0 +1,79 @@
+package dev.goloom.internal.sched;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The goroutine registry against a model, from plain threads. */
+class AllGsTest {
+    private static G g(long id) {
+        return new G(null, id, null, null, 0);
+    }
+
+    @Test
+    void addRemoveReuseAgainstAModel() {
+        AllGs r = new AllGs();
+        List<G> model = new ArrayList<>();
+        SplittableRandom rnd = new SplittableRandom(42);
+        long next = 1;
+        for (int step = 0; step < 200_000; step++) {
+            if (model.isEmpty() || rnd.nextInt(3) != 0) {
+                G x = g(next++);
+                r.add(x);
+                model.add(x);
+            } else {
+                G x = model.remove(rnd.nextInt(model.size()));
+                r.remove(x);
+                assertNull(r.get(x.goid));
+            }
+            if (step % 10_000 == 0) {
+                r.checkInvariants();
+                assertEquals(model.size(), r.size());
+            }
+        }
+        r.checkInvariants();
+        assertEquals(model.size(), r.snapshot().size());
+        for (G x : model) {
+            assertSame(x, r.get(x.goid));
+        }
+        for (G x : model) {
+            r.remove(x);
+            r.remove(x); // twice: a no-op
+        }
+        assertTrue(r.isEmpty());
+        r.checkInvariants();
+    }
+
+    @Test
+    void concurrentAddAndRemove() throws Exception {
+        AllGs r = new AllGs();
+        Thread[] ts = new Thread[4];
+        for (int t = 0; t < ts.length; t++) {
+            long base = t * 1_000_000L;
+            ts[t] = new Thread(() -> {
+                List<G> mine = new ArrayList<>();
+                for (int i = 0; i < 50_000; i++) {
+                    G x = g(base + i);
+                    r.add(x);
+                    mine.add(x);
+                    if (i % 2 == 0) {
+                        r.remove(mine.remove(mine.size() - 1));
+                    }
+                }
+                mine.forEach(r::remove);
+            });
+            ts[t].start();
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        assertTrue(r.isEmpty());
+        r.checkInvariants();
+    }
+}
