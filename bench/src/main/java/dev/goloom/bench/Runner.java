@@ -69,6 +69,7 @@ final class Runner {
 
     /** Runs everything; prints the table; returns it as Markdown (the body of BENCHMARKS.md). */
     String run() throws Exception {
+        loadBefore = loadavg();
         for (Scenario s : Scenarios.all()) {
             if (only == null || only.matcher(s.id).find()) {
                 scenarios.add(s);
@@ -254,6 +255,17 @@ final class Runner {
     }
 
     List<Report.Bar> lastBars = List.of();
+    private String loadBefore = "?";
+
+    /** The 1/5/15-minute load averages from /proc/loadavg, or "?". */
+    static String loadavg() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
 
     static String shortN(long n) {
         if (n >= 1_000_000 && n % 100_000 == 0) {
@@ -296,6 +308,8 @@ final class Runner {
         b.append("- Kotlin coroutines: kotlinx-coroutines-core ").append(pkgVersion(kotlinx.coroutines.Job.class))
                 .append(" on Dispatchers.Default; jox: channels ").append(pkgVersion(com.softwaremill.jox.Channel.class))
                 .append(" on JDK virtual threads\n\n");
+        b.append("- load average (1/5/15 min) on ").append(Proc.cpus()).append(" cpus: ").append(loadBefore)
+                .append(" at the start, ").append(loadavg()).append(" at the end\n\n");
         b.append("The numbers are only as good as the machine was quiet: a shared 2-core machine moves them 3-4x."
                 + " Re-run on a quiet machine before drawing conclusions.\n\n");
         if (!Seeds.lastTable.isEmpty()) {
@@ -322,7 +336,7 @@ final class Runner {
 
                 Commands: `./goloom bench` (the short goroutine-vs-thread table), `./goloom bench --quick`
                 (every scenario at smaller sizes, one round, under 10 minutes), `./goloom bench --all` (full sizes,
-                two rounds), `--only REGEX`, `--scale F`, `--runs N`, `--runtimes goloom,go,vt,...`.
+                the main job's table on top), `--runs N` (process rounds, default 1), `--only REGEX`, `--scale F`, `--runtimes goloom,go,vt,...`.
                 """);
         Files.createDirectories(md.getParent());
         Files.writeString(md, b.toString());
