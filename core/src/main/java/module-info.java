@@ -12,5 +12,5 @@ module dev.goloom {
     exports dev.goloom.context;
     exports dev.goloom.time;
     // exports dev.goloom.x;   (uncommented when the package has its first class)
-    // exports dev.goloom.debug;   (uncommented when the package has its first class)
+    exports dev.goloom.debug;
 }

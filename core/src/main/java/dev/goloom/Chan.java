@@ -65,7 +65,12 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T> {
         this.c = new HChan(capacity);
     }
 
-    /** An unbuffered channel: Go's {@code make(chan T)}. */
+    /**
+     * An unbuffered channel: Go's {@code make(chan T)}.
+     *
+     * @param <T> the element type
+     * @return a new, open, unbuffered channel
+     */
     public static <T> Chan<T> make() {
         return new Chan<>(0);
     }
@@ -74,6 +79,9 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T> {
      * A channel with a buffer of {@code capacity} values: Go's {@code make(chan T, capacity)};
      * 0 makes an unbuffered channel.
      *
+     * @param <T> the element type
+     * @param capacity the number of values the channel buffers; 0 for unbuffered
+     * @return a new, open channel
      * @throws IllegalArgumentException if {@code capacity < 0} ("makechan: size out of range")
      */
     public static <T> Chan<T> make(int capacity) {

@@ -8,6 +8,16 @@ package dev.goloom;
  *
  * <p>Receiving from a closed channel is not an error: it yields the buffered values, then
  * {@code null} with {@code ok == false} (see {@link RecvChan#recvOk()}).
+ *
+ * {@snippet :
+ * Chan<Integer> ch = Chan.make(1);
+ * ch.close();
+ * try {
+ *     ch.send(1);
+ * } catch (ChanClosedException e) {
+ *     System.out.println(e.getMessage()); // send on closed channel
+ * }
+ * }
  */
 public class ChanClosedException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
@@ -17,7 +27,11 @@ public class ChanClosedException extends IllegalStateException {
         super("send on closed channel");
     }
 
-    /** With the given message (Go's words: "send on closed channel", "close of closed channel"). */
+    /**
+     * With the given message.
+     *
+     * @param message Go's words: "send on closed channel" or "close of closed channel"
+     */
     public ChanClosedException(String message) {
         super(message);
     }

@@ -31,6 +31,10 @@ public final class GoRuntime implements AutoCloseable {
 
     private GoRuntime(String name, int maxProcs) {
         this.sched = new Sched(name, maxProcs);
+        if (sched.isGmp()) {
+            Warmup.startOnce();
+        }
+        dev.goloom.internal.trace.RuntimeHooks.started(this, sched);   // debug tooling (issue 7)
     }
 
     /** The default runtime, started on first use; GOMAXPROCS comes from the environment or the core count. */
@@ -130,6 +134,42 @@ public final class GoRuntime implements AutoCloseable {
             throw new UnsupportedOperationException("goloom: the global runtime cannot be closed");
         }
         sched.close();
+        dev.goloom.internal.trace.RuntimeHooks.closed(this);
+    }
+
+    // ------------------------------------------------------------------ seeing inside (issue 7)
+
+    /**
+     * Starts recording an execution trace to {@code file}: Go's {@code trace.Start}. Events
+     * (goroutine create/start/block with reason/unblock/end, proc start/stop, steal, hand-off,
+     * timers) go to per-P buffers and a background writer; {@code ./goloom trace view FILE}
+     * draws them. One trace at a time per JVM (it records every runtime of the JVM).
+     * {@code -Dgoloom.trace=FILE} does the same from the first runtime's start to JVM exit.
+     *
+     * @throws IllegalStateException if a trace is already being recorded
+     * @throws java.io.UncheckedIOException if the file cannot be created
+     */
+    public void startTrace(java.nio.file.Path file) {
+        java.util.Objects.requireNonNull(file, "file");
+        dev.goloom.internal.trace.TraceRecorder.start(file, sched.maxProcs(), sched.allGs());
+    }
+
+    /**
+     * Stops the trace started by {@link #startTrace} and completes its file: Go's
+     * {@code trace.Stop}. Returns once every buffered event is written. No-op when no trace runs.
+     */
+    public void stopTrace() {
+        dev.goloom.internal.trace.TraceRecorder.stopActive();
+    }
+
+    /**
+     * The partial deadlocks now present: each element is a cycle of goroutines each of which is
+     * blocked waiting for the next (holds a Mutex the next wants, or is the only possible partner
+     * of the next's channel operation), so none of them can ever proceed, even while the rest
+     * of the program runs. Empty when there is none. See {@code dev.goloom.debug.Deadlocks}.
+     */
+    public List<List<GoroutineInfo>> deadlocks() {
+        return dev.goloom.debug.Deadlocks.find(this);
     }
 
     /** The engine behind this runtime (for goloom's own tooling). */

@@ -51,6 +51,7 @@ public interface RecvChan<T> extends Iterable<T> {
      * Receives a value: Go's {@code <-ch}. Blocks until one is available; returns {@code null}
      * once the channel is closed and drained (Go's zero value).
      *
+     * @return the value received (possibly null), or null once closed and drained
      * @throws GoInterruptedException if interrupted while blocked; nothing received
      */
     T recv();
@@ -59,6 +60,7 @@ public interface RecvChan<T> extends Iterable<T> {
      * Receives a value and whether the channel delivered one: Go's {@code v, ok := <-ch}.
      * {@code ok} is false once the channel is closed and drained.
      *
+     * @return the value and {@code ok == true}, or {@code Recv(null, false)} once closed and drained
      * @throws GoInterruptedException if interrupted while blocked; nothing received
      */
     Recv<T> recvOk();
@@ -72,10 +74,18 @@ public interface RecvChan<T> extends Iterable<T> {
      */
     Recv<T> tryRecv();
 
-    /** The number of values buffered: Go's {@code len(ch)}. */
+    /**
+     * The number of values buffered: Go's {@code len(ch)}.
+     *
+     * @return a snapshot of the number of buffered values
+     */
     int len();
 
-    /** The buffer's capacity: Go's {@code cap(ch)}. */
+    /**
+     * The buffer's capacity: Go's {@code cap(ch)}.
+     *
+     * @return the capacity given to {@link Chan#make(int)}
+     */
     int cap();
 
     /**
@@ -111,6 +121,8 @@ public interface RecvChan<T> extends Iterable<T> {
     /**
      * The values received until the channel is closed and drained, as a sequential ordered
      * stream. Each element is received (blocking) when the stream pulls it.
+     *
+     * @return a stream of the values received until close
      */
     default Stream<T> stream() {
         return StreamSupport.stream(

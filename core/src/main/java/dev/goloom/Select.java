@@ -81,6 +81,10 @@ public final class Select {
      * ({@code null} if the channel is closed and drained). A {@code null} channel is never
      * ready; a {@code null} body does nothing.
      *
+     * @param <T> the element type
+     * @param ch the channel, or null (never ready)
+     * @param then the body, given the value received
+     * @return the case
      * @throws IllegalArgumentException if {@code ch} is not a goloom channel
      */
     public static <T> Case recv(RecvChan<T> ch, Consumer<? super T> then) {
@@ -91,6 +95,10 @@ public final class Select {
      * A receive case that also reports whether a value was received: Go's
      * {@code case v, ok := <-ch}. {@code ok} is false when the channel is closed and drained.
      *
+     * @param <T> the element type
+     * @param ch the channel, or null (never ready)
+     * @param then the body, given the value and ok
+     * @return the case
      * @throws IllegalArgumentException if {@code ch} is not a goloom channel
      */
     public static <T> Case recvOk(RecvChan<T> ch, BiConsumer<? super T, Boolean> then) {
@@ -102,6 +110,11 @@ public final class Select {
      * {@code then} runs. A {@code null} channel is never ready. If this case is chosen while the
      * channel is closed, the select throws {@link ChanClosedException}.
      *
+     * @param <T> the element type
+     * @param ch the channel, or null (never ready)
+     * @param value the value to send (evaluated once, when the case is made)
+     * @param then the body, run after the value was sent
+     * @return the case
      * @throws IllegalArgumentException if {@code ch} is not a goloom channel
      */
     public static <T> Case send(SendChan<T> ch, T value, Runnable then) {
@@ -111,12 +124,21 @@ public final class Select {
     /**
      * A timer case: Go's {@code case <-time.After(d)}. Ready once {@code d} has elapsed since
      * the select began (at once if {@code d} is zero or negative).
+     *
+     * @param d how long after the start of the select the case becomes ready
+     * @param then the body
+     * @return the case
      */
     public static Case after(Duration d, Runnable then) {
         return new AfterCase(Objects.requireNonNull(d, "select: after(null)"), then);
     }
 
-    /** Go's {@code default:}: runs when no other case is ready; at most one per select. */
+    /**
+     * Go's {@code default:}: runs when no other case is ready; at most one per select.
+     *
+     * @param then the body
+     * @return the case
+     */
     public static Case otherwise(Runnable then) {
         return new DefaultCase(then);
     }
@@ -128,6 +150,8 @@ public final class Select {
      * index in {@code cases}; blocks while none is ready and there is no {@link #otherwise}
      * case. With no cases at all, blocks forever.
      *
+     * @param cases the cases, in any order; their index is what select returns
+     * @return the index in {@code cases} of the case that ran
      * @throws ChanClosedException if a chosen send case's channel is closed
      * @throws GoInterruptedException if interrupted while blocked; no case ran
      * @throws IllegalArgumentException for two {@code otherwise} cases
@@ -171,7 +195,12 @@ public final class Select {
         return i;
     }
 
-    /** As {@link #select(Case...)}, with the cases in a list. */
+    /**
+     * As {@link #select(Case...)}, with the cases in a list.
+     *
+     * @param cases the cases
+     * @return the index in {@code cases} of the case that ran
+     */
     public static int select(List<Case> cases) {
         return select(cases.toArray(new Case[0]));
     }

@@ -40,6 +40,7 @@ public interface SendChan<T> {
      * Sends a value: Go's {@code ch <- value}. Blocks until it is received (unbuffered) or
      * buffered.
      *
+     * @param value the value to send; may be null
      * @throws ChanClosedException if the channel is closed, or is closed while the send waits
      * @throws GoInterruptedException if the thread is interrupted while blocked; nothing sent
      */
@@ -49,6 +50,7 @@ public interface SendChan<T> {
      * Sends without blocking: Go's {@code select { case ch <- v: default: }}. Never blocks and
      * never throws {@link GoInterruptedException}.
      *
+     * @param value the value to send; may be null
      * @return true if the value was handed to a waiting receiver or buffered; false if the send
      *         would have blocked
      * @throws ChanClosedException if the channel is closed
@@ -64,9 +66,17 @@ public interface SendChan<T> {
      */
     void close();
 
-    /** The number of values buffered: Go's {@code len(ch)} (always 0 when unbuffered). */
+    /**
+     * The number of values buffered: Go's {@code len(ch)} (always 0 when unbuffered).
+     *
+     * @return a snapshot of the number of buffered values
+     */
     int len();
 
-    /** The buffer's capacity: Go's {@code cap(ch)}. */
+    /**
+     * The buffer's capacity: Go's {@code cap(ch)}.
+     *
+     * @return the capacity given to {@link Chan#make(int)}
+     */
     int cap();
 }

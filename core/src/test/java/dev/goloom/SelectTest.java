@@ -144,6 +144,42 @@ class SelectTest {
         }
     }
 
+    @Test
+    void nonblockSelectRace() {
+        // chan_test.go TestNonblockSelectRace and ...Race2: at every moment one of c1, c2 is
+        // ready, so a select with default over both must never take the default. This is what
+        // locking every channel of the select at once guarantees.
+        for (int variant = 0; variant < 2; variant++) {
+            for (int i = 0; i < 2_000; i++) {
+                Chan<Integer> c1 = Chan.make(1);
+                Chan<Integer> c2 = Chan.make(1);
+                c1.send(1);
+                AtomicBoolean ready = new AtomicBoolean();
+                Thread t = start(() -> ready.set(select(recv(c1, v -> { }), recv(c2, v -> { }), otherwise(null)) != 2));
+                if (variant == 0) {
+                    c2.send(1);
+                } else {
+                    c2.close();
+                }
+                select(recv(c1, v -> { }), otherwise(null));
+                join(t);
+                assertTrue(ready.get(), "no chan is ready");
+            }
+        }
+    }
+
+    @Test
+    void sendValuesAreEvaluatedOnceWhenTheCaseIsBuilt() {
+        // test/chan/sendstmt.go and the spec: channel and value expressions of a select are
+        // evaluated exactly once, on entering the select, whether or not their case is chosen.
+        AtomicInteger evaluated = new AtomicInteger();
+        Chan<Integer> never = Chan.make();
+        Chan<Integer> ready = Chan.make(1);
+        assertEquals(1, select(send(never, evaluated.incrementAndGet(), null), send(ready, evaluated.incrementAndGet(), null)));
+        assertEquals(2, evaluated.get());
+        assertEquals(2, ready.recv());
+    }
+
     // --------------------------------------------------------------- nil and closed channels (select3.go)
 
     @Test
@@ -299,6 +335,59 @@ class SelectTest {
             ts.forEach(ChanTesting::join);
             WhiteBox.checkInvariants(d);
         }
+    }
+
+    @Test
+    void largeSelectsAndOneChannelManyTimes() {
+        // 1,000 distinct channels (the heap-sort lock order), then one channel in 100 cases.
+        List<Select.Case> cases = new ArrayList<>();
+        List<Chan<Integer>> cs = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            Chan<Integer> c = Chan.make();
+            cs.add(c);
+            cases.add(recv(c, v -> { }));
+        }
+        for (int round = 0; round < 20; round++) {
+            int k = (round * 37) % cs.size();
+            Thread s = start(() -> cs.get(k).send(k));
+            assertEquals(k, select(cases));
+            join(s);
+        }
+        for (Chan<Integer> c : cs) {
+            assertEquals(0, WhiteBox.waiters(c));
+        }
+        Chan<Integer> one = Chan.make();
+        List<Select.Case> same = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            same.add(i % 2 == 0 ? recv(one, v -> { }) : send(one, i, null));
+        }
+        Thread s = start(() -> one.send(-1));
+        int i = select(same);
+        join(s);
+        assertEquals(0, i % 2, "only a receive case can pair with the sender");
+        assertEquals(0, WhiteBox.waiters(one));
+        WhiteBox.checkInvariants(one);
+    }
+
+    @Test
+    void hasWaitersSeesReceiversAloneOrInASelect() {
+        // the time package's question: is a goroutine waiting to receive from this channel?
+        Chan<Integer> c = Chan.make();
+        Chan<Integer> other = Chan.make();
+        assertFalse(WhiteBox.hasWaiters(c));
+        Thread sender = start(() -> c.send(1));
+        awaitParked(sender);
+        assertFalse(WhiteBox.hasWaiters(c), "a blocked sender is not a receiver");
+        assertEquals(1, c.recv());
+        join(sender);
+        Thread sel = start(() -> select(recv(other, v -> { }), recv(c, v -> { })));
+        awaitParked(sel);
+        assertTrue(WhiteBox.hasWaiters(c));
+        assertTrue(WhiteBox.hasWaiters(other));
+        other.send(2);
+        join(sel);
+        assertFalse(WhiteBox.hasWaiters(c), "the select left no receiver behind");
+        assertEquals(0, WhiteBox.waiters(c));
     }
 
     @Test
@@ -494,6 +583,49 @@ class SelectTest {
             assertEquals(0, WhiteBox.waiters(b));
         }
         assertEquals(rounds, delivered + interrupted);
+    }
+
+    // --------------------------------------------------------------- deadlock detection
+
+    @Test
+    void blockedChannelOperationsCountTowardDeadlock() {
+        List<Task> bodies = List.of(
+                () -> select(),
+                () -> Chan.make().recv(),
+                () -> Chan.make().send(1),
+                () -> select(recv(Chan.make(), v -> { }), send(Chan.make(), 1, null)),
+                () -> select(recv(null, v -> { })));
+        List<String> reasons = List.of("[select (no cases)", "[chan receive", "[chan send", "[select",
+                "[chan receive (nil chan)");
+        for (int i = 0; i < bodies.size(); i++) {
+            Task body = bodies.get(i);
+            AtomicReference<Thread> main = new AtomicReference<>();
+            try (GoRuntime rt = GoRuntime.builder().maxProcs(1).name("deadlock").build()) {
+                DeadlockError e = assertThrows(DeadlockError.class, () -> rt.main(quietly(() -> {
+                    main.set(Thread.currentThread());
+                    try {
+                        body.run();
+                    } catch (RuntimeException x) {
+                        throw x;
+                    } catch (Exception x) {
+                        throw new AssertionError(x);
+                    }
+                })));
+                assertTrue(e.getMessage().startsWith("all goroutines are asleep - deadlock!"), e.getMessage());
+                assertTrue(e.getMessage().contains(reasons.get(i)), e.getMessage());
+                main.get().interrupt();
+                join(main.get());
+            }
+        }
+    }
+
+    @Test
+    void aPendingTimerCaseIsNotADeadlock() {
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(1).name("timer").build()) {
+            AtomicInteger chosen = new AtomicInteger(-1);
+            rt.main(() -> chosen.set(select(recv(Chan.make(), v -> { }), after(Duration.ofMillis(400), null))));
+            assertEquals(1, chosen.get());
+        }
     }
 
     // --------------------------------------------------------------- wait reasons

@@ -340,7 +340,7 @@ public final class HChan {
     private static void wake(Sudog sg) {
         SelectState sel = sg.sel;
         if (sel == null) {
-            sg.done = true;                    // volatile: pairs with the park loop's read
+            sg.setDoneRelease();               // release: pairs with doneAcquire() in parkUntilDone
         } else {
             sel.setWinnerRelease(sg);
         }
@@ -444,11 +444,11 @@ public final class HChan {
      * operation completed (even if an interrupt arrived meanwhile).
      */
     private void parkUntilDone(Sudog sg, WaitReason why) {
-        while (!sg.done) {                     // volatile: pairs with wake()
+        while (!sg.doneAcquire()) {            // acquire: pairs with wake()
             Park.park(this, why);
-            if (!sg.done && Thread.currentThread().isInterrupted()) {
+            if (!sg.doneAcquire() && Thread.currentThread().isInterrupted()) {
                 lock();
-                if (sg.done) {                 // the transfer beat the interrupt: success
+                if (sg.doneAcquire()) {        // the transfer beat the interrupt: success
                     unlock();
                     return;
                 }

@@ -6,6 +6,17 @@ package dev.goloom.internal.chan;
  * Immutable: the same case may be used by many selects, concurrently.
  */
 public abstract class Scase {
+    /* Implementation notes
+     *
+     * Overview
+     *   Go's compiler lowers each case of a select statement to an scase {c, elem}; here the
+     *   public case objects carry the same two fields plus a kind. Immutable (final fields,
+     *   safely published by construction), so sharing a case between threads is free.
+     * Lineage
+     *   golang/go src/runtime/select.go (type scase); cmd/compile/internal/walk/select.go for
+     *   the one-case and case-plus-default lowerings, done in dev.goloom.Select.
+     */
+
     /** receive from {@link #c}. */
     public static final int RECV = 0;
     /** send {@link #elem} to {@link #c}. */

@@ -11,6 +11,14 @@ import java.lang.invoke.VarHandle;
 final class SelectState {
     /* Implementation notes
      *
+     * Overview
+     *   Allocated per blocked select (pass 2 of selectgo), shared by its sudogs; garbage once
+     *   selectgo returns.
+     *
+     * Lineage
+     *   golang/go src/runtime/runtime2.go (g.selectDone, g.param), chan.go (the CAS in
+     *   waitq.dequeue), select.go (selectgo's wake-up).
+     *
      * Invariants
      *   I1 selectDone goes 0 -> 1 once (tryWin), under the lock of the channel whose queue held
      *      the winning sudog, or under all the select's locks when the owner cancels itself

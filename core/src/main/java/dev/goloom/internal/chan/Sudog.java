@@ -1,5 +1,8 @@
 package dev.goloom.internal.chan;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * A goroutine (or plain thread) waiting on a channel: Go's {@code sudog}. One sudog per wait
  * list the thread is on: a plain send or receive uses one; a select uses one per case.
@@ -49,8 +52,8 @@ final class Sudog {
     int caseIndex;
     /** true: woken by a value transfer; false: woken by close. Guarded by c's lock. */
     boolean success;
-    /** plain operations: set (release) by the waker when the operation has completed. */
-    volatile boolean done;
+    /** plain operations: set by the waker when the operation has completed (see accessors). */
+    private boolean done;
     /** select: the next sudog of the same select, in lock order (owner only). */
     Sudog waitlink;
     /** the per-thread cached sudog is in use (owner only). */
@@ -73,8 +76,27 @@ final class Sudog {
         s.c = c;
         s.elem = elem;
         s.success = false;
-        s.done = false;                // plain write: the sudog is not yet published (I2)
+        s.done = false;                // plain: published to wakers by the enqueue's lock release
         return s;
+    }
+
+    /** The waker's last write to a plain operation's sudog (lock held; keeps I3). */
+    void setDoneRelease() {
+        DONE.setRelease(this, true);   // release: pairs with doneAcquire() in the park loop
+    }
+
+    /** The owner's check in its park loop. */
+    boolean doneAcquire() {
+        return (boolean) DONE.getAcquire(this); // acquire: pairs with setDoneRelease()
+    }
+
+    private static final VarHandle DONE;
+    static {
+        try {
+            DONE = MethodHandles.lookup().findVarHandle(Sudog.class, "done", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     /** Go's releaseSudog: clears references so the cache pins nothing. */

@@ -37,7 +37,7 @@ public final class Deadlock {
 
     /** goid to waitSince of every goroutine, or null if one is not asleep in goloom. */
     private static Map<Long, Long> sample(Sched s) {
-        if (!s.quiescent() || timersPending.getAsBoolean()) {
+        if (!s.quiescent() || s.timersPending()) {
             return null;
         }
         List<G> gs = s.allGs();

@@ -64,6 +64,8 @@ public final class G implements Goroutine, Executor {
     volatile int status = G_RUNNABLE;
     volatile WaitReason waitReason;
     volatile long waitSince;
+    /** what the goroutine is parked on (Park's blocker argument), else null; for wait-for graphs. */
+    volatile Object blocker;
 
     /** the M running this g (written by that M before mounting; read by ready() on the same M). */
     M m;
@@ -190,6 +192,11 @@ public final class G implements Goroutine, Executor {
     /** System.nanoTime() when the current wait began (meaningful only while waiting). */
     public long waitSince() {
         return waitSince;
+    }
+
+    /** The object the goroutine is parked on (a channel, a lock), or null when not parked in Park. */
+    public Object blocker() {
+        return blocker;
     }
 
     public long parentId() {

@@ -33,10 +33,12 @@ public final class Park {
             return;
         }
         beginWait(g, why);
+        g.blocker = blocker;
         try {
             LockSupport.park(blocker);
         } finally {
             g.waitReason = null;
+            g.blocker = null;
         }
     }
 
@@ -48,10 +50,12 @@ public final class Park {
             return;
         }
         beginWait(g, why);
+        g.blocker = blocker;
         try {
             LockSupport.parkNanos(blocker, nanos);
         } finally {
             g.waitReason = null;
+            g.blocker = null;
         }
     }
 

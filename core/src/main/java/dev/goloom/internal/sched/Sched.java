@@ -96,6 +96,8 @@ public final class Sched {
     private M timerWaiter;
     private volatile long timerWaitUntil = Long.MAX_VALUE;
     private Sysmon sysmon;
+    /** this runtime's timer host (its Ps' heaps); see SchedTimers. */
+    final SchedTimers.PerSched timerHost = new SchedTimers.PerSched(this);
 
     public Sched(String name, int maxProcs) {
         if (maxProcs < 1) {
@@ -107,9 +109,10 @@ public final class Sched {
         if (gmp) {
             P[] ps = new P[maxProcs];
             for (int i = 0; i < maxProcs; i++) {
-                ps[i] = new P(this, i);
+                ps[i] = newP(i);
             }
             allp = ps;
+            SchedTimers.register(this);
             synchronized (lock) {
                 for (int i = maxProcs - 1; i >= 0; i--) {
                     pidleput(ps[i]);
@@ -138,6 +141,17 @@ public final class Sched {
      * 0 while no sysmon runs (fallback mode): then the real clock.
      */
     static volatile long coarseNanos;
+
+    private P newP(int id) {
+        P pp = new P(this, id);
+        pp.timers = SchedTimers.newHeap(this);
+        return pp;
+    }
+
+    /** True while a timer that can wake one of our goroutines is pending. */
+    boolean timersPending() {
+        return gmp ? SchedTimers.pending(this) : Deadlock.timersPending.getAsBoolean();
+    }
 
     /** The coarse clock for wait times. */
     static long nanoTime() {
@@ -329,6 +343,21 @@ public final class Sched {
         if (t.isVirtual()) {
             Object s = VThreads.schedulerOf(t);
             if (s instanceof G cur && cur.sched == this && cur.thread == t) {
+                return cur.m;
+            }
+        }
+        return null;
+    }
+
+    /** The M the calling thread runs on, of any runtime (null if none). */
+    static M currentMAny() {
+        Thread t = Thread.currentThread();
+        if (t instanceof M mm) {
+            return mm;
+        }
+        if (t.isVirtual()) {
+            Object s = VThreads.schedulerOf(t);
+            if (s instanceof G cur && cur.thread == t) {
                 return cur.m;
             }
         }
@@ -531,8 +560,7 @@ public final class Sched {
     long earliestTimer() {
         long min = Long.MAX_VALUE;
         P[] all = allp;
-        int n = Math.min(gomaxprocs, all.length);
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < all.length; i++) {   // dead Ps too: they keep their timers
             TimerQueue t = all[i].timers;
             if (t != null) {
                 min = Math.min(min, t.nextWhen());
@@ -544,8 +572,7 @@ public final class Sched {
     /** Runs the due timers of every live P (from the timer waiter or sysmon). */
     void runAllTimers() {
         P[] all = allp;
-        int n = Math.min(gomaxprocs, all.length);
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < all.length; i++) {
             TimerQueue t = all[i].timers;
             if (t != null) {
                 long now = System.nanoTime();
@@ -712,7 +739,7 @@ public final class Sched {
             if (n > all.length) {
                 P[] grown = java.util.Arrays.copyOf(all, n);
                 for (int i = all.length; i < n; i++) {
-                    grown[i] = new P(this, i);
+                    grown[i] = newP(i);
                     grown[i].setStatus(P.pack(0, P.P_DEAD));
                 }
                 allp = grown;
@@ -902,6 +929,7 @@ public final class Sched {
             if (sysmon != null) {
                 sysmon.shutdown();
             }
+            SchedTimers.unregister(this);
         }
     }
 }

@@ -25,6 +25,27 @@ public final class Trace {
     public static final int HANDOFF = 10;      // sysmon took p from an M stuck in goid
     public static final int TIMER_FIRE = 11;   // a timer ran on p (arg: timer kind)
     public static final int GO_SYSCALL = 12;   // goid's M was found stuck in a pinned call
+    /** goid was alive when the trace started (arg: WaitReason ordinal if parked, else -1). */
+    public static final int GO_STATUS = 13;
+    /** the highest event kind; readers reject larger ones. */
+    public static final int MAX_KIND = 13;
+
+    /** Go's traceEv names for the kinds, indexed by kind (for tools and error messages). */
+    public static final java.util.List<String> KIND_NAMES = java.util.List.of("none",
+            "GoCreate", "GoStart", "GoBlock", "GoUnblock", "GoEnd", "GoSched", "ProcStart",
+            "ProcStop", "Steal", "Handoff", "TimerFire", "GoSyscall", "GoStatus");
+
+    /*
+     * Contract for callers (the scheduler, channels, sync, timers):
+     *  C1 an event with p >= 0 is emitted by the thread that currently holds P p (its M, or the
+     *     goroutine mounted on it); any other thread passes p = -1. A recorder may rely on this
+     *     for speed but must stay correct when it is broken (see TraceRecorder).
+     *  C2 GO_CREATE is emitted by the creating thread, inside newproc, before the new goroutine
+     *     can run (so before it can create goroutines of its own). The leak tracker
+     *     (internal.trace.CreationTracker) relies on this to attribute a goroutine to the thread
+     *     that started it and, transitively, to its ancestors. Use the overload with the name.
+     *  C3 a sink is called on the hot path of the scheduler: it must not block, park or throw.
+     */
 
     /** true while a trace is being recorded. */
     public static volatile boolean on;
@@ -33,12 +54,77 @@ public final class Trace {
     /** Where events go. Implementations must be thread-safe and must not block. */
     public interface Sink {
         void event(int kind, int p, long goid, long arg);
+
+        /** An event that carries a string (GO_CREATE: the goroutine's name). */
+        default void event(int kind, int p, long goid, long arg, String name) {
+            event(kind, p, goid, arg);
+        }
     }
 
-    /** Starts sending events to {@code s} (null: stops). */
-    public static void install(Sink s) {
+    /** the sinks added with {@link #add}; copy-on-write, guarded by Trace.class. */
+    private static Sink[] added = new Sink[0];
+
+    /** Starts sending events to {@code s} alone (null: stops), replacing every other sink. */
+    public static synchronized void install(Sink s) {
+        added = s == null ? new Sink[0] : new Sink[] {s};
         sink = s;
         on = s != null;
+    }
+
+    /**
+     * Adds {@code s} to the sinks receiving events (the execution-trace recorder, the JFR
+     * forwarder and the leak tracker may be active together). Idempotent.
+     */
+    public static synchronized void add(Sink s) {
+        for (Sink x : added) {
+            if (x == s) {
+                return;
+            }
+        }
+        Sink[] a = java.util.Arrays.copyOf(added, added.length + 1);
+        a[a.length - 1] = s;
+        publish(a);
+    }
+
+    /** Removes {@code s}; tracing turns off when no sink is left. */
+    public static synchronized void remove(Sink s) {
+        Sink[] a = java.util.Arrays.stream(added).filter(x -> x != s).toArray(Sink[]::new);
+        if (a.length != added.length) {
+            publish(a);
+        }
+    }
+
+    /** true if {@code s} currently receives events. */
+    public static synchronized boolean isAdded(Sink s) {
+        for (Sink x : added) {
+            if (x == s) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void publish(Sink[] a) {
+        added = a;
+        sink = a.length == 0 ? null : a.length == 1 ? a[0] : new Tee(a);
+        on = a.length > 0;   // volatile write after sink: a hook that sees on=true sees a sink
+    }
+
+    /** Several sinks as one. */
+    private record Tee(Sink[] sinks) implements Sink {
+        @Override
+        public void event(int kind, int p, long goid, long arg) {
+            for (Sink s : sinks) {
+                s.event(kind, p, goid, arg);
+            }
+        }
+
+        @Override
+        public void event(int kind, int p, long goid, long arg, String name) {
+            for (Sink s : sinks) {
+                s.event(kind, p, goid, arg, name);
+            }
+        }
     }
 
     /** Records one event; call only after checking {@link #on}. */
@@ -46,6 +132,14 @@ public final class Trace {
         Sink s = sink;
         if (s != null) {
             s.event(kind, p, goid, arg);
+        }
+    }
+
+    /** Records one event carrying a string (GO_CREATE with the goroutine's name). */
+    public static void emit(int kind, int p, long goid, long arg, String name) {
+        Sink s = sink;
+        if (s != null) {
+            s.event(kind, p, goid, arg, name);
         }
     }
 }
