@@ -125,7 +125,7 @@ final class Runner {
         try {
             if (rt == Rt.GO) {
                 e.n = n;
-                Map<String, Stats> m = go.run(s.goSpec(), n, reps, run, s.timeoutSeconds);
+                Map<String, Stats> m = go.run(s.goSpec(), n, reps, run, timeout(s));
                 for (int i = 0; i < s.metrics().size(); i++) {
                     Stats st = m.get(s.metrics().get(i).goKey());
                     e.perMetric.get(i).add(st);
@@ -142,7 +142,7 @@ final class Runner {
                 }
                 cmd.addAll(Procs.jvm(List.of("--child", s.id, rt.key, String.valueOf(rn),
                         String.valueOf(warmup), String.valueOf(reps))));
-                Procs.Outcome o = Procs.run(cmd, logDir.resolve(s.id + "-" + rt.key + ".log"), s.timeoutSeconds, null);
+                Procs.Outcome o = Procs.run(cmd, logDir.resolve(s.id + "-" + rt.key + ".log"), timeout(s), null);
                 String err = null;
                 for (String line : o.stdout()) {
                     String[] w = line.split(" ");
@@ -166,6 +166,11 @@ final class Runner {
             }
         }
         System.err.printf(" %.1f s%s%n", (System.nanoTime() - t0) / 1e9, status);
+    }
+
+    /** A child's time limit: the scenario's for --quick, more for full sizes (slow runtimes, loaded machines). */
+    private long timeout(Scenario s) {
+        return quick ? s.timeoutSeconds : Math.max(s.timeoutSeconds, Math.round(600 * Math.max(1, scale)));
     }
 
     // ------------------------------------------------------------------------------ rendering
