@@ -212,7 +212,7 @@ final class Runner {
                 double toGo = ratio(metric, g, st.get(Rt.GO));
                 Rt best = null;
                 for (Rt rt : COLUMNS) {
-                    if (rt.jvmPeer() && st.containsKey(rt)) {
+                    if (rt.jvmPeer() && st.containsKey(rt) && st.get(rt).median() > 0) {
                         if (best == null || better(metric, st.get(rt), st.get(best))) {
                             best = rt;
                         }
@@ -287,7 +287,7 @@ final class Runner {
     }
 
     static double ratio(Scenario.Metric m, Stats goloom, Stats other) {
-        if (goloom == null || other == null || goloom.median() == 0 || other.median() == 0) {
+        if (goloom == null || other == null || goloom.median() <= 0 || other.median() <= 0) {
             return Double.NaN;
         }
         return m.higherIsBetter() ? other.median() / goloom.median() : goloom.median() / other.median();
