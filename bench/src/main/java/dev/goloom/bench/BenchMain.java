@@ -92,6 +92,9 @@ public final class BenchMain {
         double secs = (System.nanoTime() - t0) / 1e9;
         if (out == null && write && only == null && scale == 1 && runtimes.size() == Rt.values().length) {
             out = root.resolve("docs/BENCHMARKS.md");
+            if (!all && fromFullRun(out)) {
+                out = root.resolve("bench/target/BENCHMARKS.quick.md"); // a quick run never replaces a full one
+            }
         }
         if (out != null && write) {
             runner.write(md, out.toAbsolutePath(), secs);
@@ -99,6 +102,15 @@ public final class BenchMain {
             Path p = root.resolve("bench/target/BENCHMARKS.partial.md");
             Files.createDirectories(p.getParent());
             runner.write(md, p, secs);
+        }
+    }
+
+    /** True when the report at {@code md} came from {@code --all}. */
+    static boolean fromFullRun(Path md) {
+        try {
+            return Files.exists(md) && Files.readString(md).contains("- command: `./goloom bench --all");
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 
