@@ -210,6 +210,7 @@ final class Runner {
                 }
                 Stats g = st.get(Rt.GOLOOM);
                 double toGo = ratio(metric, g, st.get(Rt.GO));
+                vsGo.put(s.id + "#" + m, new Stats[] {g, st.get(Rt.GO)});
                 Rt best = null;
                 for (Rt rt : COLUMNS) {
                     if (rt.jvmPeer() && st.containsKey(rt) && st.get(rt).median() > 0) {
@@ -260,6 +261,29 @@ final class Runner {
     }
 
     List<Report.Bar> lastBars = List.of();
+    /** per "scenario#metric": {goloom, Go} figures, for the targets section. */
+    private final Map<String, Stats[]> vsGo = new LinkedHashMap<>();
+
+    /** The runtime issue's targets against Go, checked on this run's figures (empty if not measured). */
+    String targets() {
+        StringBuilder b = new StringBuilder();
+        target(b, "skynet#0", "skynet faster than Go", 1.0, "ms");
+        target(b, "spawn#1", "bytes per parked goroutine (RSS) below Go's", 1.0, "B");
+        target(b, "spawn#2", "bytes per parked goroutine (heap; Go: stack+heap in use) below Go's", 1.0, "B");
+        target(b, "spawn#0", "spawn within 1.5x of Go", 1.5, "ns");
+        return b.length() == 0 ? "" : "## Targets (goloom runtime issue, on this machine)\n\n" + b + "\n";
+    }
+
+    private void target(StringBuilder b, String key, String what, double limit, String unit) {
+        Stats[] p = vsGo.get(key);
+        if (p == null || p[0] == null || p[1] == null || p[0].median() <= 0 || p[1].median() <= 0) {
+            return;
+        }
+        double r = p[0].median() / p[1].median();
+        b.append("- ").append(what).append(": goloom ").append(Report.fmt(p[0].median())).append(' ').append(unit)
+                .append(", Go ").append(Report.fmt(p[1].median())).append(' ').append(unit).append(" (")
+                .append(Report.ratio(r)).append("): ").append(r < limit ? "met" : "not met").append('\n');
+    }
     private String loadBefore = "?";
 
     /** The 1/5/15-minute load averages from /proc/loadavg, or "?". */
@@ -322,6 +346,7 @@ final class Runner {
                     .append("```\n\n");
         }
         b.append("![goloom's ratios](benchmarks-ratios.svg)\n\n");
+        b.append(targets());
         b.append(body);
         b.append("\n## How it is measured\n\n");
         b.append("""
