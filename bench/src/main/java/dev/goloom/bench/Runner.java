@@ -336,7 +336,7 @@ final class Runner {
                 .append(", GOMAXPROCS = cpus\n");
         b.append("- Kotlin coroutines: kotlinx-coroutines-core ").append(pkgVersion(kotlinx.coroutines.Job.class))
                 .append(" on Dispatchers.Default; jox: channels ").append(pkgVersion(com.softwaremill.jox.Channel.class))
-                .append(" on JDK virtual threads\n\n");
+                .append(" on JDK virtual threads\n");
         b.append("- load average (1/5/15 min) on ").append(Proc.cpus()).append(" cpus: ").append(loadBefore)
                 .append(" at the start, ").append(loadavg()).append(" at the end\n\n");
         b.append("The numbers are only as good as the machine was quiet: a shared 2-core machine moves them 3-4x."
@@ -366,7 +366,8 @@ final class Runner {
 
                 Commands: `./goloom bench` (the short goroutine-vs-thread table), `./goloom bench --quick`
                 (every scenario at smaller sizes, one round, under 10 minutes), `./goloom bench --all` (full sizes,
-                the main job's table on top), `--runs N` (process rounds, default 1), `--only REGEX`, `--scale F`, `--runtimes goloom,go,vt,...`.
+                the main job's table on top), `--runs N` (process rounds, default 1), `--only REGEX`, `--scale F`,
+                `--runtimes goloom,go,vt,...`. See bench/README.md.
                 """);
         Files.createDirectories(md.getParent());
         Files.writeString(md, b.toString());
