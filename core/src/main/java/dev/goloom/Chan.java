@@ -166,6 +166,6 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T> {
 
     @Override
     public String toString() {
-        return "Chan" + c;
+        return c.toString();
     }
 }

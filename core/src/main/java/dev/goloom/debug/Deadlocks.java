@@ -65,8 +65,14 @@ public final class Deadlocks {
         if (cycles.isEmpty()) {
             return out;
         }
+        java.util.Set<Long> members = new java.util.HashSet<>();
+        for (List<G> cycle : cycles) {
+            for (G g : cycle) {
+                members.add(g.id());
+            }
+        }
         Map<Long, GoroutineInfo> infos = new HashMap<>();
-        for (GoroutineInfo i : rt.goroutines()) {
+        for (GoroutineInfo i : Goroutines.info(rt, members)) {   // walks the members' stacks only
             infos.put(i.id(), i);
         }
         for (List<G> cycle : cycles) {

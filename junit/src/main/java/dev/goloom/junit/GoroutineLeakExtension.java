@@ -52,8 +52,10 @@ public final class GoroutineLeakExtension implements BeforeEachCallback, AfterEa
      * Overview
      *   beforeEach: Goroutines.track() (attribution by GO_CREATE on the creating thread, see
      *   internal.trace.CreationTracker) plus a snapshot of the ids alive then, kept in the
-     *   extension context's store. afterEach: poll tracker.alive() until empty or the grace
-     *   deadline, then fail with the dump. If the engine did not report creations (tracker not
+     *   extension context's store. afterEach: poll tracker.aliveIds() (ids only: a stack walk
+     *   costs microseconds a goroutine, and the JDK resubmits a runnable virtual thread whose
+     *   stack it walks) until empty or the grace deadline, then fail with the dump of the
+     *   leaked goroutines alone. If the engine did not report creations (tracker not
      *   exact), fall back to "alive now, not alive before" and say so in the message: that
      *   fallback cannot tell parallel tests apart.
      *
@@ -80,9 +82,7 @@ public final class GoroutineLeakExtension implements BeforeEachCallback, AfterEa
     public void beforeEach(ExtensionContext context) {
         Set<Long> before = new HashSet<>();
         for (GoRuntime rt : Goroutines.runtimes()) {
-            for (GoroutineInfo i : rt.goroutines()) {
-                before.add(i.id());
-            }
+            before.addAll(Goroutines.liveIds(rt));     // ids only: no stack is walked
         }
         context.getStore(NS).put(State.class, new State(Goroutines.track(), before));
     }
@@ -95,21 +95,24 @@ public final class GoroutineLeakExtension implements BeforeEachCallback, AfterEa
         }
         try {
             long grace = grace(context);
-            List<GoroutineInfo> leaked = poll(st, grace);
+            Set<Long> leaked = poll(st, grace);
             if (!leaked.isEmpty()) {
-                throw new AssertionFailedError(message(st, leaked, grace));
+                String msg = message(st, leaked, grace);
+                if (!msg.startsWith("found 0 ")) {         // all ended between the poll and the dump
+                    throw new AssertionFailedError(msg);
+                }
             }
         } finally {
             st.tracker.close();                       // keeps I1
         }
     }
 
-    /** Waits until none of the test's goroutines is alive, or the grace period ends. */
-    private static List<GoroutineInfo> poll(State st, long graceMillis) {
+    /** Waits until none of the test's goroutines is alive, or the grace period ends; their ids. */
+    private static Set<Long> poll(State st, long graceMillis) {
         long deadline = System.nanoTime() + graceMillis * 1_000_000L;
         long backoff = 100_000L;                       // 0.1 ms, doubling to 20 ms
         while (true) {
-            List<GoroutineInfo> alive = alive(st);
+            Set<Long> alive = aliveIds(st);
             long left = deadline - System.nanoTime();
             if (alive.isEmpty() || left <= 0) {
                 return alive;
@@ -119,54 +122,48 @@ public final class GoroutineLeakExtension implements BeforeEachCallback, AfterEa
         }
     }
 
-    private static List<GoroutineInfo> alive(State st) {
+    /** Ids only, so polling walks no stack (stacks are taken once, for the failure message). */
+    private static Set<Long> aliveIds(State st) {
         if (st.tracker.exact() || !st.tracker.ids().isEmpty()) {
-            return st.tracker.alive();
+            return st.tracker.aliveIds();
         }
-        List<GoroutineInfo> out = new ArrayList<>();  // fallback: the engine reports no creations
+        Set<Long> out = new HashSet<>();               // fallback: the engine reports no creations
         for (GoRuntime rt : Goroutines.runtimes()) {
-            for (GoroutineInfo i : rt.goroutines()) {
-                if (!st.before.contains(i.id())) {
-                    out.add(i);
+            for (Long id : Goroutines.liveIds(rt)) {
+                if (!st.before.contains(id)) {
+                    out.add(id);
                 }
             }
         }
         return out;
     }
 
-    private static String message(State st, List<GoroutineInfo> leaked, long grace) {
+    private static String message(State st, Set<Long> leakedIds, long grace) {
+        int n = 0;
+        StringBuilder body = new StringBuilder();
+        for (GoRuntime rt : Goroutines.runtimes()) {
+            List<GoroutineInfo> mine = Goroutines.info(rt, leakedIds);
+            if (mine.isEmpty()) {
+                continue;
+            }
+            n += mine.size();
+            for (List<GoroutineInfo> cycle : rt.deadlocks()) {
+                if (cycle.stream().anyMatch(g -> leakedIds.contains(g.id()))) {
+                    body.append("partial deadlock among goroutines ")
+                            .append(String.join(", ", cycle.stream().map(g -> Long.toString(g.id())).toList()))
+                            .append('\n');
+                }
+            }
+            body.append(Goroutines.format(rt, mine));
+        }
         StringBuilder sb = new StringBuilder();
-        sb.append("found ").append(leaked.size()).append(leaked.size() == 1 ? " leaked goroutine" : " leaked goroutines")
+        sb.append("found ").append(n).append(n == 1 ? " leaked goroutine" : " leaked goroutines")
                 .append(" still alive ").append(grace).append(" ms after the test\n");
         if (!st.tracker.exact() && st.tracker.ids().isEmpty()) {
             sb.append("(goroutines counted by difference: this scheduler does not report goroutine creation, "
                     + "so tests running in parallel may be blamed for each other's goroutines)\n");
         }
-        sb.append('\n');
-        Set<Long> ids = new HashSet<>();
-        for (GoroutineInfo i : leaked) {
-            ids.add(i.id());
-        }
-        for (GoRuntime rt : Goroutines.runtimes()) {
-            List<GoroutineInfo> mine = new ArrayList<>();
-            for (GoroutineInfo i : leaked) {
-                if (rt.goroutines().stream().anyMatch(x -> x.id() == i.id())) {
-                    mine.add(i);
-                }
-            }
-            if (mine.isEmpty()) {
-                continue;
-            }
-            for (List<GoroutineInfo> cycle : rt.deadlocks()) {
-                if (cycle.stream().anyMatch(g -> ids.contains(g.id()))) {
-                    sb.append("partial deadlock among goroutines ");
-                    sb.append(String.join(", ", cycle.stream().map(g -> Long.toString(g.id())).toList()));
-                    sb.append('\n');
-                }
-            }
-            sb.append(Goroutines.format(rt, mine));
-        }
-        return sb.toString();
+        return sb.append('\n').append(body).toString();
     }
 
     private static long grace(ExtensionContext c) {

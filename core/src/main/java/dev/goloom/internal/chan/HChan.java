@@ -102,8 +102,11 @@ public final class HChan {
     };
 
     private static final AtomicLong IDS = new AtomicLong();
-    /** spin iterations before the lock starts yielding (Go: 4 x 30 PAUSE). */
-    private static final int ACTIVE_SPIN = 128;
+    /**
+     * Spin iterations before the lock starts yielding (Go's lock2: 4 x 30 PAUSE, and none on a
+     * single CPU, where the holder cannot run while we spin).
+     */
+    private static final int ACTIVE_SPIN = Runtime.getRuntime().availableProcessors() > 1 ? 128 : 0;
 
     /** unique, increasing: the lock order of select. */
     final long id;
@@ -592,6 +595,6 @@ public final class HChan {
 
     @Override
     public String toString() {
-        return "chan#" + id + "[" + len() + "/" + dataqsiz + (isClosed() ? ", closed" : "") + "]";
+        return "chan#" + id + "[len " + len() + ", cap " + dataqsiz + (isClosed() ? ", closed" : "") + "]";
     }
 }

@@ -21,6 +21,11 @@ final class Sudog {
      *   golang/go src/runtime/runtime2.go (type sudog), proc.go (acquireSudog/releaseSudog).
      *   Deviation: Go caches sudogs per P; goloom caches one per thread for plain operations
      *   (a thread is in at most one plain channel operation at a time) and allocates select's.
+     *   Cost of the cache, measured with jmap -histo:live on 200,000 virtual threads each blocked
+     *   a second time after one blocking receive: one extra ThreadLocalMap.Entry (32 bytes) per
+     *   thread (the map itself already existed), against ~1.8 KB per parked virtual thread; a
+     *   goroutine that no longer blocks keeps its 48-byte sudog until it ends. Per-carrier free
+     *   lists (Go's per-P cache) would need the carrier's identity on every acquire/release.
      *
      * Invariants
      *   I1 a sudog is on at most one wait queue; next/prev are null when it is on none.

@@ -156,9 +156,39 @@ public final class Dumps {
         return min >= 1 ? i.waitReason() + ", " + min + (min == 1 ? " minute" : " minutes") : i.waitReason();
     }
 
-    /** Go's debug=2 dump of {@code gs}. */
+    /**
+     * Snapshots (stacks included) of those of {@code ids} alive in {@code s}, by id: only their
+     * stacks are walked, not every goroutine's.
+     */
+    public static List<GoroutineInfo> infos(Sched s, java.util.Collection<Long> ids) {
+        long now = Sched.nanoTime();
+        List<GoroutineInfo> out = new ArrayList<>();
+        for (Long id : new java.util.TreeSet<>(ids)) {
+            G g = s.allgs.get(id);
+            if (g != null) {
+                out.add(Sched.info(g, now));
+            }
+        }
+        return out;
+    }
+
+    /** Ids of the live goroutines of {@code s} (no stack walk). */
+    public static java.util.Set<Long> liveIds(Sched s) {
+        return new java.util.HashSet<>(s.allgs.keySet());
+    }
+
+    /** Go's debug=2 dump of some of {@code s}'s goroutines (no partial-deadlock lines). */
+    public static String formatSome(List<GoroutineInfo> gs, Sched s) {
+        StringBuilder sb = new StringBuilder(Math.max(256, gs.size() * 96));
+        for (GoroutineInfo i : gs) {
+            one(sb, i, s == null ? null : s.allgs.get(i.id()));
+        }
+        return sb.toString();
+    }
+
+    /** Go's debug=2 dump of {@code gs}, all of {@code s}'s goroutines, then the partial deadlocks. */
     public static String format(List<GoroutineInfo> gs, Sched s) {
-        StringBuilder sb = new StringBuilder(gs.size() * 256);
+        StringBuilder sb = new StringBuilder(Math.max(256, gs.size() * 96));
         for (GoroutineInfo i : gs) {
             one(sb, i, s == null ? null : s.allgs.get(i.id()));
         }
@@ -184,7 +214,7 @@ public final class Dumps {
     /** One goroutine's block (header, label, stack, created by, blank line: I1). */
     public static void one(StringBuilder sb, GoroutineInfo i, G g) {
         sb.append("goroutine ").append(i.id()).append(" [").append(bracket(i)).append("]:\n");
-        if (named(i)) {
+        if (g != null ? g.name != null && !g.name.equals("goroutine-" + g.goid) : named(i)) {
             sb.append("# labels: {\"name\":").append(quote(i.name())).append("}\n");
         }
         for (StackTraceElement e : i.stack()) {

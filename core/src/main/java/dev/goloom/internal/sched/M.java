@@ -136,7 +136,9 @@ final class M extends Thread {
         G gp = null;
         boolean inh = false;
         // pass 1: due timers of this P
-        checkTimers(pp);
+        if (!checkTimers(pp)) {
+            return; // a callback blocked and the P was handed off
+        }
         // pass 2: fairness: the global queue every 61st slice
         if (pp.schedtick % 61 == 0 && !sched.globrunq.isEmpty()) {
             gp = sched.globrunq.get(pp, sched.gomaxprocs, 1);
@@ -200,8 +202,10 @@ final class M extends Thread {
      * there is one, else the next schedule() round parks this M.
      */
     private void exitsyscall() {
-        syscall = false;
-        sched.nmsys.decrementAndGet();
+        if (syscall) {
+            syscall = false;
+            sched.nmsys.decrementAndGet();
+        }
         p = null;
         P pp = sched.pidlegetLocked();
         if (pp != null) {
@@ -209,11 +213,48 @@ final class M extends Thread {
         }
     }
 
-    private void checkTimers(P pp) {
+    /** Runs pp's due timers, if any. Returns false if this M lost its P meanwhile. */
+    private boolean checkTimers(P pp) {
         TimerQueue t = pp.timers;
         if (t != null && t.nextWhen() <= System.nanoTime()) {
-            t.runExpired(System.nanoTime());
+            return runTimers(t);
         }
+        return true;
+    }
+
+    /**
+     * Runs the due timers of {@code t} (this P's or another's) as if they were a goroutine: the
+     * P is marked P_RUNNING meanwhile, so that a callback that blocks (it must not, but a user's
+     * afterFunc or a lock a parked goroutine holds can make it) is handed off by sysmon like any
+     * stuck goroutine instead of wedging the P. Returns false if the P was handed off.
+     */
+    private boolean runTimers(TimerQueue t) {
+        P pp = p;
+        long running = P.pack(id, P.P_RUNNING);
+        pp.switches++;                 // a new "mount" for sysmon's clock
+        pp.setStatus(running);
+        try {
+            t.runExpired(System.nanoTime());
+        } catch (Throwable e) {
+            System.err.println("goloom: timer callback failed: " + e);
+        }
+        if (!pp.casStatus(running, P.pack(id, P.P_SCHED))) {
+            exitsyscall();
+            return false;
+        }
+        return true;
+    }
+
+    /** Runs the due timers of every P, dead ones included (the timer waiter's job). */
+    private boolean runAllTimers() {
+        P[] all = sched.allp;
+        for (P p2 : all) {
+            TimerQueue t = p2.timers;
+            if (t != null && t.nextWhen() <= System.nanoTime() && !runTimers(t)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Go's resetspinning: stop spinning; if we were the last spinner, wake another. */
@@ -232,10 +273,9 @@ final class M extends Thread {
     private G findRunnable() {
         while (true) {
             P pp = p;
-            if (pp == null) {
+            if (pp == null || !checkTimers(pp)) {
                 return null;
             }
-            checkTimers(pp);
             G gp = pp.runq.get(inherit);
             if (gp != null) {
                 return gp;
@@ -257,6 +297,9 @@ final class M extends Thread {
                 gp = stealWork(pp);
                 if (gp != null) {
                     return gp;
+                }
+                if (p != pp) {
+                    return null; // lost the P while running another P's timers
                 }
                 if (!pp.runq.isEmpty()) {
                     continue; // a stolen timer readied something into our queue
@@ -332,7 +375,9 @@ final class M extends Thread {
                 if (last) {
                     TimerQueue t = p2.timers;
                     if (t != null && t.nextWhen() <= System.nanoTime()) {
-                        t.runExpired(System.nanoTime());
+                        if (!runTimers(t)) {
+                            return null;
+                        }
                         G gp = pp.runq.get(inherit);
                         if (gp != null) {
                             return gp;
@@ -399,7 +444,10 @@ final class M extends Thread {
                         if (tp != null) {
                             acquirep(tp);
                             spinning = true; // counted by takeIdlePForTimers (I2)
-                            sched.runAllTimers();
+                            if (!runAllTimers()) {
+                                spinning = false;
+                                sched.nmspinning.decrementAndGet();
+                            }
                             return;
                         }
                     }

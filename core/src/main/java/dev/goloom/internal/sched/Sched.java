@@ -569,20 +569,6 @@ public final class Sched {
         return min;
     }
 
-    /** Runs the due timers of every live P (from the timer waiter or sysmon). */
-    void runAllTimers() {
-        P[] all = allp;
-        for (int i = 0; i < all.length; i++) {
-            TimerQueue t = all[i].timers;
-            if (t != null) {
-                long now = System.nanoTime();
-                if (t.nextWhen() <= now) {
-                    t.runExpired(now);
-                }
-            }
-        }
-    }
-
     /**
      * A timer due at {@code when} was added (Go's wakeNetPoller): if it is earlier than what the
      * timer waiter sleeps for, wake it; with no timer waiter, make an idle M one.

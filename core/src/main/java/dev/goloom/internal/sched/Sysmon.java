@@ -172,14 +172,21 @@ final class Sysmon extends Thread {
                     return acted; // a GC pause looks exactly like stuck Ms
                 }
             }
-            if (pp.casStatus(s, P.pack(0, P.P_HANDOFF))) {
-                if (m != null) {
-                    m.syscall = true;
-                    sched.nmsys.incrementAndGet();
-                    G g = m.curg;
-                    if (Trace.on) {
-                        Trace.emit(Trace.HANDOFF, pp.id, g == null ? 0 : g.goid, m.id);
-                    }
+            if (m == null) {
+                continue; // the owner is changing hands: look again next round
+            }
+            // Mark the M before the CAS: the M learns of the hand-off only by failing its own CAS,
+            // which can happen only after ours succeeds, so it always finds syscall set (and
+            // decrements nmsys exactly once in exitsyscall).
+            m.syscall = true;
+            sched.nmsys.incrementAndGet();
+            if (!pp.casStatus(s, P.pack(0, P.P_HANDOFF))) {
+                m.syscall = false;
+                sched.nmsys.decrementAndGet();
+            } else {
+                G g = m.curg;
+                if (Trace.on) {
+                    Trace.emit(Trace.HANDOFF, pp.id, g == null ? 0 : g.goid, m.id);
                 }
                 pp.m = null;
                 sched.handoffs.incrementAndGet();
@@ -195,17 +202,20 @@ final class Sysmon extends Thread {
         return pp.hasWork(now) || (!sched.globrunq.isEmpty() && sched.npidle.get() == 0);
     }
 
-    /** Timers due that no M is running: run them here (they only ready goroutines). */
+    /**
+     * Timers overdue by more than a millisecond that no M is running: wake an M to run them.
+     * sysmon never runs a callback itself: one that blocked would stop every hand-off.
+     */
     private boolean timers(long now) {
-        if (sched.earliestTimer() > now) {
-            return false;
+        long next = sched.earliestTimer();
+        if (next > now - 1_000_000L || sched.npidle.get() == 0) {
+            return false; // not overdue, or every P has an M that checks timers each round
         }
-        // an M with a P runs them at its next round; if every P is idle, nobody will soon
-        if (sched.npidle.get() == sched.gomaxprocs || sched.nmsys.get() > 0) {
-            sched.runAllTimers();
-            return true;
+        sched.timerAdded(next);          // wakes (or appoints) the timer waiter
+        if (sched.nmspinning.get() == 0) {
+            sched.wakep();               // and, if no M is looking for work, a spinner
         }
-        return false;
+        return true;
     }
 
     /** The kernel's view of m's thread: S (sleeping) or D (disk sleep) means blocked. */

@@ -39,8 +39,9 @@ public final class JfrBridge implements Trace.Sink {
      *   I1 the sink is in Trace's list iff the last evaluation found a running recording with one
      *      of our events enabled.
      *
-     * Ownership & locking: update() is synchronized on the class (listener callbacks may come
-     *   from several threads).
+     * Ownership & locking: watch() is synchronized on the class (registers once); update() takes
+     *   no lock of its own around JFR calls (JFR may call listeners under its recorder lock; a
+     *   lock of ours around getRecordings() could deadlock with that) and re-checks instead.
      * Memory ordering: Trace.add/remove publish through Trace's volatile fields.
      * Rejected alternatives: committing from a background thread fed by the trace buffers
      *   (timestamps and threads would be wrong); stack traces on every event (JFR walks the stack
@@ -73,8 +74,27 @@ public final class JfrBridge implements Trace.Sink {
         }
     }
 
-    /** Adds or removes the sink by whether a running recording has one of our events on (I1). */
-    static synchronized void update() {
+    /**
+     * Adds or removes the sink by whether a running recording has one of our events on (I1).
+     * Not synchronized: JFR may call the listener while holding its own recorder lock, and a
+     * lock of ours taken around JFR calls could then deadlock with it. Concurrent updates are
+     * settled by the re-check: each ends by re-reading the state it acted on.
+     */
+    static void update() {
+        for (int i = 0; i < 3; i++) {
+            boolean want = wanted();
+            if (want) {
+                Trace.add(SINK);
+            } else {
+                Trace.remove(SINK);
+            }
+            if (wanted() == want) {
+                return;
+            }
+        }
+    }
+
+    private static boolean wanted() {
         boolean want = false;
         if (FlightRecorder.isInitialized()) {
             for (Recording r : FlightRecorder.getFlightRecorder().getRecordings()) {
@@ -89,11 +109,7 @@ public final class JfrBridge implements Trace.Sink {
                 || EventType.getEventType(GoroutineUnblock.class).isEnabled()
                 || EventType.getEventType(Handoff.class).isEnabled()
                 || EventType.getEventType(Steal.class).isEnabled());
-        if (want) {
-            Trace.add(SINK);
-        } else {
-            Trace.remove(SINK);
-        }
+        return want;
     }
 
     /** true while JFR events are being forwarded (tests). */

@@ -152,7 +152,7 @@ public final class TraceExport {
             <body>
             <header><b>goloom trace</b><span id="sum"></span>
             <button id="zin">zoom in</button><button id="zout">zoom out</button><button id="reset">reset</button>
-            <span id="help">wheel: zoom &middot; drag: pan &middot; double-click: reset &middot; W/S/A/D</span></header>
+            <span id="help">wheel: zoom &middot; drag: pan &middot; click: follow a goroutine &middot; double-click: reset &middot; W/S/A/D</span></header>
             <div id="main"><div id="labels"></div><div id="wrap"><canvas id="cv"></canvas></div></div>
             <div id="tip"></div>
             <script type="application/json" id="data">""";
@@ -221,7 +221,9 @@ public final class TraceExport {
                 if (b < t0 || a > t1) continue;
                 const p = S[5 * i], g = S[5 * i + 1];
                 const x0 = xOf(a), w = Math.max(1, xOf(b) - x0), y = TOP + p * ROW + 3;
+                ctx.globalAlpha = sel < 0 || sel === g ? 1 : 0.2;
                 ctx.fillStyle = color(g); ctx.fillRect(x0, y, w, ROW - 6);
+                ctx.globalAlpha = 1;
                 if (w > 36) { ctx.fillStyle = '#000'; ctx.fillText('G' + g, Math.max(x0, 0) + 3, y + 15); }
               }
               for (let i = 0; i < NI; i++) {
@@ -246,10 +248,19 @@ public final class TraceExport {
               return -1;
             }
             function gname(g) { const n = D.names[g]; return 'G' + g + (n ? ' ' + n : ''); }
-            let drag = null;
+            let drag = null, sel = -1, moved = false;
+            cv.addEventListener('click', ev => {
+              if (moved) return;                  // the end of a pan, not a click
+              const rect = cv.getBoundingClientRect(), x = ev.clientX - rect.left, y = ev.clientY - rect.top;
+              const p = Math.floor((y - TOP) / ROW), i = p >= 0 && p < D.procs ? spanAt(p, tOf(x), 3 * (t1 - t0) / W()) : -1;
+              sel = i >= 0 && S[5 * i + 1] !== sel ? S[5 * i + 1] : -1;
+              document.body.dataset.selected = sel;
+              draw();
+            });
             cv.addEventListener('mousemove', ev => {
               const rect = cv.getBoundingClientRect(), x = ev.clientX - rect.left, y = ev.clientY - rect.top;
               if (drag) {
+                if (Math.abs(drag.x - x) > 2) moved = true;
                 const dt = (drag.x - x) / W() * (t1 - t0); t0 = drag.t0 + dt; t1 = drag.t1 + dt; draw(); return;
               }
               const p = Math.floor((y - TOP) / ROW), t = tOf(x), tol = 3 * (t1 - t0) / W();
@@ -269,7 +280,7 @@ public final class TraceExport {
               else tip.style.display = 'none';
             });
             cv.addEventListener('mouseleave', () => { tip.style.display = 'none'; drag = null; });
-            cv.addEventListener('mousedown', ev => { drag = { x: ev.clientX - cv.getBoundingClientRect().left, t0, t1 }; });
+            cv.addEventListener('mousedown', ev => { moved = false; drag = { x: ev.clientX - cv.getBoundingClientRect().left, t0, t1 }; });
             window.addEventListener('mouseup', () => { drag = null; });
             function zoom(f, x) {
               const tm = tOf(x); t0 = tm - (tm - t0) * f; t1 = tm + (t1 - tm) * f;

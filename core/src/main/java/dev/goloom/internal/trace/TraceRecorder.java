@@ -121,14 +121,16 @@ public final class TraceRecorder implements Trace.Sink {
      */
     public static TraceRecorder start(Path file, int maxProcs, Iterable<G> existing) {
         TraceRecorder r;
-        try {
-            r = new TraceRecorder(file, maxProcs, existing);
-        } catch (IOException e) {
-            throw new UncheckedIOException("goloom: cannot create trace file " + file, e);
-        }
-        if (!ACTIVE.compareAndSet(null, r)) {
-            r.abandon();
-            throw new IllegalStateException("goloom: tracing is already enabled");
+        synchronized (ACTIVE) {            // checked before the file is touched: never truncate a running trace
+            if (ACTIVE.get() != null) {
+                throw new IllegalStateException("goloom: tracing is already enabled");
+            }
+            try {
+                r = new TraceRecorder(file, maxProcs, existing);
+            } catch (IOException e) {
+                throw new UncheckedIOException("goloom: cannot create trace file " + file, e);
+            }
+            ACTIVE.set(r);
         }
         r.writer.start();
         Trace.add(r);
@@ -366,15 +368,6 @@ public final class TraceRecorder implements Trace.Sink {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private void abandon() {
-        try {
-            out.close();
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // nothing was recorded; the failure to clean up is not the caller's problem
         }
     }
 

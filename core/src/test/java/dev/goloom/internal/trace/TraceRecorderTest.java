@@ -67,11 +67,14 @@ class TraceRecorderTest {
                     () -> TraceRecorder.start(dir.resolve("b.trace"), 1, List.of()));
             assertTrue(e.getMessage().contains("tracing is already enabled"));
             assertFalse(Files.exists(dir.resolve("b.trace")));
+            assertThrows(IllegalStateException.class, () -> TraceRecorder.start(dir.resolve("a.trace"), 1, List.of()));
+            assertTrue(Files.exists(dir.resolve("a.trace")), "the running trace's file is untouched");
         } finally {
             r.stop();
         }
         r.stop();   // idempotent
         TraceRecorder.start(dir.resolve("c.trace"), 1, List.of()).stop();
+        assertTrue(TraceData.read(dir.resolve("a.trace")).endTs() >= 0, "a.trace is complete");
     }
 
     /** Many threads, each owning one P, plus shared-buffer writers: nothing lost, order per P kept. */
