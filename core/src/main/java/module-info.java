@@ -11,6 +11,6 @@ module dev.goloom {
     exports dev.goloom.sync;
     exports dev.goloom.context;
     exports dev.goloom.time;
-    // exports dev.goloom.x;   (uncommented when the package has its first class)
+    exports dev.goloom.x;
     exports dev.goloom.debug;
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.goloom.GoRuntime;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,13 +13,11 @@ import org.junit.jupiter.api.Test;
  * UNPARKED suspends it, walks its stack and then <em>resubmits</em> its continuation
  * ({@code VirtualThread.tryGetStackTrace}: "resubmit as task may have run while suspended"), so
  * the g's {@code execute} is called while the g is already in a run queue. The GMP scheduler
- * links it a second time and the global run queue breaks ({@code NullPointerException} in
- * {@code GlobalRunQueue.get}, every M dies). Disabled until {@code G.execute}/{@code Sched.ready}
- * ignore a wake-up of a g that is already queued.
+ * must drop the duplicate ({@code G.queued}); linking the g a second time broke the global run
+ * queue ({@code NullPointerException} in {@code GlobalRunQueue.get}, every M died).
  */
 class DumpWhileRunnableTest {
     @Test
-    @Disabled("scheduler: duplicate execute() from getStackTrace of a queued g corrupts the global run queue")
     void dumpsDuringYieldsLeaveTheSchedulerIntact() throws Exception {
         try (GoRuntime rt = GoRuntime.builder().name("dump-yield").maxProcs(2).build()) {
             AtomicBoolean stop = new AtomicBoolean();

@@ -10,6 +10,26 @@ import java.util.function.BooleanSupplier;
  * could wake one? Only then can nothing ever run again.
  */
 public final class Deadlock {
+    /* Implementation notes
+     *
+     * Overview
+     *   Go's checkdead runs when the number of running Ms drops to zero. Here main's waiter asks
+     *   every 50 ms: the runtime must be quiescent (every P idle, every run queue empty, no M
+     *   stuck in a handed-off goroutine: Sched.quiescent), no timer of this runtime may be able
+     *   to wake a goroutine, and every live goroutine must be parked with a goloom wait reason
+     *   (one in socket I/O or a JDK lock can be woken from outside). Two samples 30 ms apart
+     *   must agree goroutine by goroutine (same wait start), so a goroutine woken and parked
+     *   again in between, or one readied but not yet running, is never taken for dead.
+     *
+     * Lineage
+     *   golang/go src/runtime/proc.go checkdead. Deviation: sampled, not event-driven (the JDK
+     *   gives no hook when the last carrier goes idle).
+     *
+     * Memory ordering
+     *   Reads only volatile snapshots; a false "not deadlocked" just delays the report by one
+     *   round. A false "deadlocked" needs two identical samples of a non-quiescent runtime,
+     *   which the quiescence check (read first) excludes.
+     */
     private Deadlock() {
     }
 

@@ -30,8 +30,13 @@ public final class G implements Goroutine, Executor {
      *
      * Invariants
      *   I1 cont is set once, by the first execute() (Thread.start), before any other call.
-     *   I2 a g is in at most one run queue at a time: the JDK calls execute() once per wake-up
-     *      and never while the continuation is mounted.
+     *   I2 a g is in at most one run queue at a time. The JDK normally calls execute() once per
+     *      wake-up, but may submit again (after getStackTrace() of a runnable thread it
+     *      resubmits unconditionally; running a continuation that is not runnable is a no-op), so
+     *      `queued` (CAS false -> true in Sched.ready, cleared by the M just before it runs the
+     *      continuation) drops duplicates. A duplicate let through in the window after the clear
+     *      is harmless: its run is a no-op, and nothing scheduling-relevant reads g.m (the M of
+     *      a running goroutine is read from its carrier: VThreads.carrierOf).
      *   I3 status == G_DEAD only after the body has finished; a dead g is never queued again.
      *
      * Ownership & memory ordering
@@ -62,6 +67,8 @@ public final class G implements Goroutine, Executor {
     private volatile Runnable cont;
 
     volatile int status = G_RUNNABLE;
+    /** true while this g sits in a run queue (I2): set by Sched.ready, cleared by the M. */
+    @SuppressWarnings("unused") private volatile boolean queued;
     volatile WaitReason waitReason;
     volatile long waitSince;
     /** what the goroutine is parked on (Park's blocker argument), else null; for wait-for graphs. */
@@ -82,10 +89,11 @@ public final class G implements Goroutine, Executor {
     /** the foreign continuation (foreign units only). */
     private final Runnable foreignCont;
 
-    private static final VarHandle STATUS;
+    private static final VarHandle STATUS, QUEUED;
     static {
         try {
             STATUS = MethodHandles.lookup().findVarHandle(G.class, "status", int.class);
+            QUEUED = MethodHandles.lookup().findVarHandle(G.class, "queued", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -131,6 +139,19 @@ public final class G implements Goroutine, Executor {
     void runCont() {
         Runnable c = foreign ? foreignCont : cont;
         c.run();
+    }
+
+    boolean casQueued(boolean expect, boolean update) {
+        return QUEUED.compareAndSet(this, expect, update);
+    }
+
+    /** The M took this g out of its queue (volatile: a later ready() must see it). */
+    void clearQueued() {
+        QUEUED.setVolatile(this, false);
+    }
+
+    boolean queuedVolatile() {
+        return (boolean) QUEUED.getVolatile(this);
     }
 
     boolean casStatus(int expect, int update) {

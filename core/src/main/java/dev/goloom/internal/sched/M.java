@@ -177,6 +177,9 @@ final class M extends Thread {
             pp.preempt = false;
         }
         pp.switches++;
+        if (!gp.foreign) {
+            gp.clearQueued(); // keeps G.I2: a wake-up from now on queues it again
+        }
         gp.m = this;
         gp.status = G.G_RUNNING;
         curg = gp;
@@ -192,8 +195,21 @@ final class M extends Thread {
             t.printStackTrace();
         }
         curg = null;
+        if (Trace.on && !gp.foreign && gp.status != G.G_DEAD) {
+            traceStop(pp, gp);
+        }
         if (!pp.casStatus(running, P.pack(id, P.P_SCHED))) {
             exitsyscall();
+        }
+    }
+
+    /** The goroutine left the M without ending: it parked (GO_BLOCK) or was readied (GO_SCHED). */
+    private static void traceStop(P pp, G gp) {
+        if (gp.queuedVolatile()) {
+            Trace.emit(Trace.GO_SCHED, pp.id, gp.goid, 0);
+        } else {
+            WaitReason r = gp.waitReason;
+            Trace.emit(Trace.GO_BLOCK, pp.id, gp.goid, r == null ? -1 : r.ordinal());
         }
     }
 

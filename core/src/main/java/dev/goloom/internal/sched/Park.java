@@ -19,6 +19,31 @@ import java.util.concurrent.locks.LockSupport;
  * only be woken by another goroutine.
  */
 public final class Park {
+    /* Implementation notes
+     *
+     * Overview
+     *   gopark is LockSupport.park on the calling thread: on a goroutine's virtual thread the JDK
+     *   unmounts it and frees the M; goready is LockSupport.unpark, after which the JDK calls the
+     *   goroutine's scheduler (G.execute -> Sched.ready). The wait reason is recorded on the g
+     *   for the time of the park only.
+     *
+     * Lineage
+     *   golang/go src/runtime/proc.go gopark/goready. Deviation: no unlockf callback — callers
+     *   publish their wait state (a sudog, a queue node) before parking and loop on it after,
+     *   which the permit semantics of park/unpark make race-free (an unpark before the park
+     *   makes the park return at once).
+     *
+     * Invariants
+     *   I1 g.waitReason is non-null only between beginWait and the end of the park (or endWait).
+     *   I2 g.waitSince is the coarse time at which the current reason was first set; re-parking
+     *      with the same reason (a spurious wake-up) keeps it, so dumps show the whole wait.
+     *
+     * Memory ordering
+     *   waitReason/waitSince/blocker are volatile fields of the g, written by the goroutine
+     *   itself and read racily by dumps and deadlock detection (benign: a snapshot). The
+     *   park/unpark pair itself orders the waker's writes before the parked thread's reads
+     *   (LockSupport: unpark happens-before the return of the park it ends).
+     */
     private Park() {
     }
 

@@ -190,7 +190,7 @@ public final class Sched {
         allgs.put(id, g);
         created.incrementAndGet();
         if (Trace.on) {
-            Trace.emit(Trace.GO_CREATE, -1, id, g.parentGoid);
+            Trace.emit(Trace.GO_CREATE, -1, id, g.parentGoid, name);
         }
         g.thread.start();
         return g;
@@ -298,6 +298,11 @@ public final class Sched {
      */
     void ready(G gp) {
         if (!gp.foreign) {
+            if (!gp.casQueued(false, true)) {
+                // Already in a run queue: the JDK may submit a continuation again (it does after
+                // Thread.getStackTrace() of a runnable virtual thread); the queued entry runs it.
+                return;
+            }
             gp.status = G.G_RUNNABLE;
             if (Trace.on) {
                 G w = G.current();
@@ -340,11 +345,9 @@ public final class Sched {
         if (t instanceof M mm) {
             return mm.sched == this ? mm : null;
         }
-        if (t.isVirtual()) {
-            Object s = VThreads.schedulerOf(t);
-            if (s instanceof G cur && cur.sched == this && cur.thread == t) {
-                return cur.m;
-            }
+        if (t.isVirtual() && VThreads.carrierOf(t) instanceof M mm) {
+            // the waker's carrier (pinned while the JDK calls execute, so it cannot change)
+            return mm.sched == this ? mm : null;
         }
         return null;
     }
@@ -355,11 +358,8 @@ public final class Sched {
         if (t instanceof M mm) {
             return mm;
         }
-        if (t.isVirtual()) {
-            Object s = VThreads.schedulerOf(t);
-            if (s instanceof G cur && cur.thread == t) {
-                return cur.m;
-            }
+        if (t.isVirtual() && VThreads.carrierOf(t) instanceof M mm) {
+            return mm;
         }
         return null;
     }

@@ -26,10 +26,12 @@ final class VThreads {
     static final String UNAVAILABLE_REASON;
     private static final MethodHandle NEW_THREAD;   // (Executor, String, int, Runnable) Thread
     private static final VarHandle SCHEDULER;       // VirtualThread.scheduler: Executor
+    private static final VarHandle CARRIER;         // VirtualThread.carrierThread: Thread (volatile)
 
     static {
         MethodHandle nt = null;
         VarHandle sf = null;
+        VarHandle cf = null;
         String why = null;
         try {
             Class<?> builders = Class.forName("java.lang.ThreadBuilders");
@@ -39,13 +41,16 @@ final class VThreads {
             Class<?> vt = Class.forName("java.lang.VirtualThread");
             MethodHandles.Lookup lv = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
             sf = lv.findVarHandle(vt, "scheduler", Executor.class);
+            cf = lv.findVarHandle(vt, "carrierThread", Thread.class);
         } catch (Throwable e) {
             nt = null;
             sf = null;
+            cf = null;
             why = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
         NEW_THREAD = nt;
         SCHEDULER = sf;
+        CARRIER = cf;
         AVAILABLE = nt != null && !Boolean.getBoolean("goloom.fallback");
         UNAVAILABLE_REASON = nt == null ? why : "-Dgoloom.fallback=true";
     }
@@ -62,6 +67,15 @@ final class VThreads {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
+    }
+
+    /**
+     * The platform thread a virtual thread is mounted on (null if unmounted or unknown). Called
+     * by a goroutine about itself, it names the M it runs on right now — the truth, where
+     * bookkeeping of our own could be stale.
+     */
+    static Thread carrierOf(Thread virtualThread) {
+        return CARRIER == null ? null : (Thread) CARRIER.getVolatile(virtualThread);
     }
 
     /** The Executor a virtual thread was built with (a g under goloom), or null. */
