@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * <pre>
  *   ./goloom bench                    the goroutine-vs-thread table (the README's main job, under 2 minutes)
  *   ./goloom bench --quick            every scenario, smaller sizes, one round (under 10 minutes)
- *   ./goloom bench --all              every scenario, full sizes, two rounds; writes docs/BENCHMARKS.md
+ *   ./goloom bench --all              every scenario, full sizes, the seeds table on top; writes docs/BENCHMARKS.md
  *   ./goloom bench --jmh [regex] [JMH options]   the JMH benchmarks
  *   options: --scale F (alias --size F: multiply every size), --runs N, --only REGEX (scenario ids),
  *            --runtimes goloom,go,vt,pt,kotlin,jox, --out FILE (Markdown report), --no-write, --list
@@ -86,12 +86,15 @@ public final class BenchMain {
         if (all && only == null && runtimes.size() == Rt.values().length) {
             Seeds.run(root, scale, 1); // the main job's table heads the full report
         }
-        Runner runner = new Runner(root, quick && !all, scale, runs == null ? (all && !quick ? 2 : 1) : runs,
+        Runner runner = new Runner(root, quick && !all, scale, runs == null ? 1 : runs,
                 only, runtimes, command.trim());
         String md = runner.run();
         double secs = (System.nanoTime() - t0) / 1e9;
         if (out == null && write && only == null && scale == 1 && runtimes.size() == Rt.values().length) {
             out = root.resolve("docs/BENCHMARKS.md");
+            if (!all && fromFullRun(out)) {
+                out = root.resolve("bench/target/BENCHMARKS.quick.md"); // a quick run never replaces a full one
+            }
         }
         if (out != null && write) {
             runner.write(md, out.toAbsolutePath(), secs);
@@ -99,6 +102,15 @@ public final class BenchMain {
             Path p = root.resolve("bench/target/BENCHMARKS.partial.md");
             Files.createDirectories(p.getParent());
             runner.write(md, p, secs);
+        }
+    }
+
+    /** True when the report at {@code md} came from {@code --all}. */
+    static boolean fromFullRun(Path md) {
+        try {
+            return Files.exists(md) && Files.readString(md).contains("- command: `./goloom bench --all");
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 
@@ -124,7 +136,7 @@ public final class BenchMain {
                        ./goloom bench --jmh [regex] [JMH options]
                   (no option)  the goroutine-vs-thread table, measured live (under 2 minutes)
                   --quick      every scenario at smaller sizes, one round (under 10 minutes)
-                  --all        every scenario at full sizes, two rounds; writes docs/BENCHMARKS.md + SVG chart
+                  --all        every scenario at full sizes (seeds table on top); writes docs/BENCHMARKS.md + SVG chart
                   --scale F    multiply every size by F (alias --size); e.g. --scale 0.01 for a smoke run
                   --only REGEX run the scenarios whose id matches (see --list)""");
     }

@@ -13,6 +13,18 @@ import java.util.Arrays;
  * <p>Protocol lines start with {@code @}; anything else on stdout is passed through to the log.
  */
 public final class Child {
+    /* Implementation notes
+     *
+     * Overview: one child JVM = one (scenario, runtime) pair, so that no runtime inherits another's
+     * heap, JIT profile or carrier threads. Repetition r gets Ctx(n, r, warm = r < warmup,
+     * first = r == warmup): memory figures are read on the first measured repetition only (as Go's
+     * anchor reads them in its first round), and are NaN on the others.
+     *
+     * Invariants: I1 stdout carries only protocol lines (@result, @error, @sched) and the bodies'
+     * own prints; per-repetition figures go to stderr, which the parent appends to the log.
+     * I2 a unit that failed (Units.failure) fails the run even when the body returned.
+     */
+
     private Child() {
     }
 

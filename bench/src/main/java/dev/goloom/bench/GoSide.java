@@ -21,6 +21,24 @@ import java.util.Map;
  * share a program (spsc and mpmc, the two timer rows) run it once per run.
  */
 public final class GoSide {
+    /* Implementation notes
+     *
+     * Overview: Go's column. prepare() finds Go (Debian's /usr/lib/go-1.19/bin/go, else `go` on the
+     * PATH), or installs golang-1.19-go with apt-get when running as root (otherwise it prints the
+     * command and Go's cells say so); copies ../shared/anchors/go (module "anchors") to
+     * bench/target/go/src, adds every folder of bench/go beside its programs, and builds them all
+     * with GOFLAGS=-mod=mod CGO_ENABLED=0 and a GOCACHE under target/. run() starts one program and
+     * parses its lines.
+     *
+     * Lineage: ../shared/anchors/run.sh (build step, flags) and summarize.py (the output format).
+     *
+     * Invariants: I1 ../shared is never written: the programs are copied before building. I2 one
+     * command line runs at most once per round (cache), so rows sharing a program see the same run.
+     *
+     * Rejected alternatives: `go run` per scenario (compiles every time); the Go module proxy or a
+     * downloaded toolchain (only Debian's package is allowed here).
+     */
+
     static final String DEBIAN_GO = "/usr/lib/go-1.19/bin/go";
 
     private final Path root;

@@ -12,6 +12,16 @@ import java.util.concurrent.TimeUnit;
 
 /** Starting child processes (JVMs like this one, Go programs) with a time limit, output captured. */
 public final class Procs {
+    /* Implementation notes
+     *
+     * Overview: children inherit this JVM's command (same java binary, input arguments minus a
+     * debugger agent, class path), so a child sees exactly the flags ./goloom set. stdout goes to a
+     * temporary file (no pipe to drain while waiting), stderr is appended to the scenario's log.
+     *
+     * Invariants: I1 a child never outlives the harness: the time limit kills it and its
+     * descendants, and a shutdown hook does the same when the harness itself is stopped.
+     */
+
     private Procs() {
     }
 

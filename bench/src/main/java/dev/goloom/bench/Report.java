@@ -129,8 +129,8 @@ public final class Report {
         s.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", w, h));
         s.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">%s</text>\n",
                 esc(title)));
-        s.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"42\" fill=\"#444\">goloom's time divided by the other's"
-                + " (log scale; left of 1x: goloom faster).</text>\n"));
+        s.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"42\" fill=\"#444\">goloom's cost (time, bytes; for requests/s the inverse)"
+                + " divided by the other's, log scale: left of 1x goloom does better.</text>\n"));
         s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"30\" width=\"12\" height=\"10\" fill=\"#00add8\"/>"
                 + "<text x=\"%d\" y=\"40\">vs Go 1.19</text>\n", labelW + plotW - 190, labelW + plotW - 174));
         s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"46\" width=\"12\" height=\"10\" fill=\"#e76f00\"/>"

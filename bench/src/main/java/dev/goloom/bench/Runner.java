@@ -69,6 +69,7 @@ final class Runner {
 
     /** Runs everything; prints the table; returns it as Markdown (the body of BENCHMARKS.md). */
     String run() throws Exception {
+        loadBefore = loadavg();
         for (Scenario s : Scenarios.all()) {
             if (only == null || only.matcher(s.id).find()) {
                 scenarios.add(s);
@@ -124,7 +125,7 @@ final class Runner {
         try {
             if (rt == Rt.GO) {
                 e.n = n;
-                Map<String, Stats> m = go.run(s.goSpec(), n, reps, run, s.timeoutSeconds);
+                Map<String, Stats> m = go.run(s.goSpec(), n, reps, run, timeout(s));
                 for (int i = 0; i < s.metrics().size(); i++) {
                     Stats st = m.get(s.metrics().get(i).goKey());
                     e.perMetric.get(i).add(st);
@@ -141,7 +142,7 @@ final class Runner {
                 }
                 cmd.addAll(Procs.jvm(List.of("--child", s.id, rt.key, String.valueOf(rn),
                         String.valueOf(warmup), String.valueOf(reps))));
-                Procs.Outcome o = Procs.run(cmd, logDir.resolve(s.id + "-" + rt.key + ".log"), s.timeoutSeconds, null);
+                Procs.Outcome o = Procs.run(cmd, logDir.resolve(s.id + "-" + rt.key + ".log"), timeout(s), null);
                 String err = null;
                 for (String line : o.stdout()) {
                     String[] w = line.split(" ");
@@ -165,6 +166,11 @@ final class Runner {
             }
         }
         System.err.printf(" %.1f s%s%n", (System.nanoTime() - t0) / 1e9, status);
+    }
+
+    /** A child's time limit: the scenario's for --quick, more for full sizes (slow runtimes, loaded machines). */
+    private long timeout(Scenario s) {
+        return quick ? s.timeoutSeconds : Math.max(s.timeoutSeconds, Math.round(600 * Math.max(1, scale)));
     }
 
     // ------------------------------------------------------------------------------ rendering
@@ -204,9 +210,10 @@ final class Runner {
                 }
                 Stats g = st.get(Rt.GOLOOM);
                 double toGo = ratio(metric, g, st.get(Rt.GO));
+                vsGo.put(s.id + "#" + m, new Stats[] {g, st.get(Rt.GO)});
                 Rt best = null;
                 for (Rt rt : COLUMNS) {
-                    if (rt.jvmPeer() && st.containsKey(rt)) {
+                    if (rt.jvmPeer() && st.containsKey(rt) && st.get(rt).median() > 0) {
                         if (best == null || better(metric, st.get(rt), st.get(best))) {
                             best = rt;
                         }
@@ -254,6 +261,40 @@ final class Runner {
     }
 
     List<Report.Bar> lastBars = List.of();
+    /** per "scenario#metric": {goloom, Go} figures, for the targets section. */
+    private final Map<String, Stats[]> vsGo = new LinkedHashMap<>();
+
+    /** The runtime issue's targets against Go, checked on this run's figures (empty if not measured). */
+    String targets() {
+        StringBuilder b = new StringBuilder();
+        target(b, "skynet#0", "skynet faster than Go", 1.0, "ms");
+        target(b, "spawn#1", "bytes per parked goroutine (RSS) below Go's", 1.0, "B");
+        target(b, "spawn#2", "bytes per parked goroutine (heap; Go: stack+heap in use) below Go's", 1.0, "B");
+        target(b, "spawn#0", "spawn within 1.5x of Go", 1.5, "ns");
+        return b.length() == 0 ? "" : "## Targets (goloom runtime issue, on this machine)\n\n" + b + "\n";
+    }
+
+    private void target(StringBuilder b, String key, String what, double limit, String unit) {
+        Stats[] p = vsGo.get(key);
+        if (p == null || p[0] == null || p[1] == null || p[0].median() <= 0 || p[1].median() <= 0) {
+            return;
+        }
+        double r = p[0].median() / p[1].median();
+        b.append("- ").append(what).append(": goloom ").append(Report.fmt(p[0].median())).append(' ').append(unit)
+                .append(", Go ").append(Report.fmt(p[1].median())).append(' ').append(unit).append(" (")
+                .append(Report.ratio(r)).append("): ").append(r < limit ? "met" : "not met").append('\n');
+    }
+    private String loadBefore = "?";
+
+    /** The 1/5/15-minute load averages from /proc/loadavg, or "?". */
+    static String loadavg() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
 
     static String shortN(long n) {
         if (n >= 1_000_000 && n % 100_000 == 0) {
@@ -270,7 +311,7 @@ final class Runner {
     }
 
     static double ratio(Scenario.Metric m, Stats goloom, Stats other) {
-        if (goloom == null || other == null || goloom.median() == 0 || other.median() == 0) {
+        if (goloom == null || other == null || goloom.median() <= 0 || other.median() <= 0) {
             return Double.NaN;
         }
         return m.higherIsBetter() ? other.median() / goloom.median() : goloom.median() / other.median();
@@ -295,7 +336,9 @@ final class Runner {
                 .append(", GOMAXPROCS = cpus\n");
         b.append("- Kotlin coroutines: kotlinx-coroutines-core ").append(pkgVersion(kotlinx.coroutines.Job.class))
                 .append(" on Dispatchers.Default; jox: channels ").append(pkgVersion(com.softwaremill.jox.Channel.class))
-                .append(" on JDK virtual threads\n\n");
+                .append(" on JDK virtual threads\n");
+        b.append("- load average (1/5/15 min) on ").append(Proc.cpus()).append(" cpus: ").append(loadBefore)
+                .append(" at the start, ").append(loadavg()).append(" at the end\n\n");
         b.append("The numbers are only as good as the machine was quiet: a shared 2-core machine moves them 3-4x."
                 + " Re-run on a quiet machine before drawing conclusions.\n\n");
         if (!Seeds.lastTable.isEmpty()) {
@@ -303,6 +346,7 @@ final class Runner {
                     .append("```\n\n");
         }
         b.append("![goloom's ratios](benchmarks-ratios.svg)\n\n");
+        b.append(targets());
         b.append(body);
         b.append("\n## How it is measured\n\n");
         b.append("""
@@ -322,7 +366,8 @@ final class Runner {
 
                 Commands: `./goloom bench` (the short goroutine-vs-thread table), `./goloom bench --quick`
                 (every scenario at smaller sizes, one round, under 10 minutes), `./goloom bench --all` (full sizes,
-                two rounds), `--only REGEX`, `--scale F`, `--runs N`, `--runtimes goloom,go,vt,...`.
+                the main job's table on top), `--runs N` (process rounds, default 1), `--only REGEX`, `--scale F`,
+                `--runtimes goloom,go,vt,...`. See bench/README.md.
                 """);
         Files.createDirectories(md.getParent());
         Files.writeString(md, b.toString());

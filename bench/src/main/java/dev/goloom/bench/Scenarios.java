@@ -125,7 +125,7 @@ public final class Scenarios {
                 .impl(Rt.VT, 0.2, c -> JdkScenarios.threadRing(vt, c.ni()), "SynchronousQueue, N/5")
                 .impl(Rt.PT, 0.02, c -> JdkScenarios.threadRing(pt, c.ni()), "SynchronousQueue, N/50")
                 .impl(Rt.KOTLIN, c -> Kt.threadRing(c.ni()))
-                .impl(Rt.JOX, c -> JoxScenarios.threadRing(c.ni()))
+                .impl(Rt.JOX, 0.2, c -> JoxScenarios.threadRing(c.ni()), "N/5")
                 .reps(1, 3));
         l.add(Scenario.of("sieve", "chan", "prime sieve", 10_000, 10_000)
                 .metric("all primes below N", "ms", "sieve.total")

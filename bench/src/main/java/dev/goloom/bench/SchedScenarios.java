@@ -14,6 +14,22 @@ import java.util.concurrent.locks.LockSupport;
  * Each method is one repetition and returns one value per metric of its scenario.
  */
 public final class SchedScenarios {
+    /* Implementation notes
+     *
+     * Overview: bodies parameterized by Units, so goloom, virtual threads and platform threads run
+     * the same code; goloom's idiomatic versions (channels, WaitGroup) are in GoloomScenarios, and
+     * these park/latch versions serve the seeds table (runtime-neutral hand-off) and the JDK sides.
+     *
+     * Lineage: ../shared/anchors/jdk Spawn.java, Skynet.java (vt-sq), Pingpong.java (park mode),
+     * CtxSwitch.java.
+     *
+     * Memory ordering: Cell.turn is volatile; the echo's plain write of value happens-before its
+     * volatile write of turn = 0, which the driver reads (volatile) before reading value. Sum uses
+     * atomics; the last child's decrement to 0 (volatile) precedes the parent's read of sum.
+     *
+     * Invariants: I1 every unit a body starts has ended when the body returns.
+     */
+
     private SchedScenarios() {
     }
 

@@ -14,8 +14,9 @@ import java.util.concurrent.CountDownLatch;
  *
  * Overview: the README's main job, `./goloom bench`: the "goroutine vs thread" table of the seeds,
  * measured live for goloom (GoRuntime.global()), the JDK's default virtual-thread scheduler and
- * platform threads. Four figures per runtime: creation cost per unit (start until parked), the
- * hand-off latency (LockSupport park/unpark ping-pong, one way), memory per parked unit (heap and
+ * platform threads. Five figures per runtime: creation cost per unit (start until parked), the
+ * hand-off latency two ways (LockSupport park/unpark ping-pong, the same code on every runtime;
+ * and goloom's unbuffered Chan against SynchronousQueue, one way), memory per parked unit (heap and
  * RSS growth per parked unit, read while all are parked, as Go's spawn anchor reads its
  * rss_per_blocked), and the largest count started within one time budget (1,000,000 goroutines;
  * platform threads until a cap, the budget, or the JVM's "unable to create native thread").
@@ -44,6 +45,8 @@ public final class Seeds {
     /** The time budget of the count round, for every runtime. */
     static final long BUDGET_NANOS = 10_000_000_000L;
     static final Rt[] RUNTIMES = {Rt.GOLOOM, Rt.VT, Rt.PT};
+    /** How often the count round's driver looks at the counters (it parks in between). */
+    static final long POLL_NANOS = 200_000;
 
     // ------------------------------------------------------------------------------ child side
 
@@ -63,6 +66,14 @@ public final class Seeds {
                     }
                 }
                 out.println("@seed handoff " + Stats.of(v).wire());
+                double[] w = new double[5];
+                for (int r = 0; r < 2 + w.length; r++) {
+                    double x = (rt == Rt.GOLOOM ? GoloomScenarios.pingPong(n) : JdkScenarios.pingPong(u, n))[0] / 2;
+                    if (r >= 2) {
+                        w[r - 2] = x;
+                    }
+                }
+                out.println("@seed chan " + Stats.of(w).wire());
             }
             default -> throw new IllegalArgumentException("seed kind " + kind);
         }
@@ -123,11 +134,9 @@ public final class Seeds {
         } catch (OutOfMemoryError e) {
             why = "OutOfMemoryError: " + e.getMessage();
         }
-        while (started.get() < launched) {
-            Thread.onSpinWait();
-            if (System.nanoTime() > deadline + BUDGET_NANOS) {
-                break;
-            }
+        // poll with short parks, never spin: a spinning driver would take a processor from the units
+        while (started.get() < launched && System.nanoTime() < deadline + BUDGET_NANOS) {
+            java.util.concurrent.locks.LockSupport.parkNanos(POLL_NANOS);
         }
         long t1 = System.nanoTime();
         int parked = started.get();
@@ -139,8 +148,7 @@ public final class Seeds {
         out.flush();
         gate.countDown();
         while (done.get() < parked) {
-            Thread.onSpinWait();
-            Thread.yield();
+            java.util.concurrent.locks.LockSupport.parkNanos(POLL_NANOS);
         }
     }
 
@@ -150,6 +158,7 @@ public final class Seeds {
     static final class Figures {
         Stats create;
         Stats handoff;
+        Stats chan;
         double rss = Double.NaN;
         double heap = Double.NaN;
         long count;
@@ -201,6 +210,7 @@ public final class Seeds {
                 switch (w[1]) {
                     case "create" -> f.create = Stats.parseWire(w, 2);
                     case "handoff" -> f.handoff = Stats.parseWire(w, 2);
+                    case "chan" -> f.chan = Stats.parseWire(w, 2);
                     case "rss" -> f.rss = Double.parseDouble(w[2]);
                     case "heap" -> f.heap = Double.parseDouble(w[2]);
                     case "count" -> {
@@ -225,6 +235,7 @@ public final class Seeds {
         String[] rows = {
             "creation, ns per unit (start until parked)",
             "hand-off latency, ns (park/unpark, one way)",
+            "hand-off latency, ns (unbuffered Chan / SynchronousQueue, one way)",
             "memory per parked unit: heap, bytes",
             "memory per parked unit: RSS, bytes",
             "largest count started (10 s budget)",
@@ -234,15 +245,16 @@ public final class Seeds {
             List<Figures> fs = all.get(RUNTIMES[c]);
             cells[0][c] = Report.cell(Stats.combine(fs.stream().map(f -> f.create).toList()), errorOf(fs));
             cells[1][c] = Report.cell(Stats.combine(fs.stream().map(f -> f.handoff).toList()), errorOf(fs));
-            cells[2][c] = Report.cell(Stats.of(fs.stream().mapToDouble(f -> f.heap).toArray()), errorOf(fs));
-            cells[3][c] = Report.cell(Stats.of(fs.stream().mapToDouble(f -> f.rss).toArray()), errorOf(fs));
+            cells[2][c] = Report.cell(Stats.combine(fs.stream().map(f -> f.chan).toList()), errorOf(fs));
+            cells[3][c] = Report.cell(Stats.of(fs.stream().mapToDouble(f -> f.heap).toArray()), errorOf(fs));
+            cells[4][c] = Report.cell(Stats.of(fs.stream().mapToDouble(f -> f.rss).toArray()), errorOf(fs));
             Figures best = null;
             for (Figures f : fs) {
                 if (f.countWhy != null && (best == null || f.count > best.count)) {
                     best = f;
                 }
             }
-            cells[4][c] = best == null ? String.valueOf(errorOf(fs)) : String.format(java.util.Locale.ROOT, "%s in %.1f s%s",
+            cells[5][c] = best == null ? String.valueOf(errorOf(fs)) : String.format(java.util.Locale.ROOT, "%s in %.1f s%s",
                     Report.fmt(best.count), best.countSeconds,
                     best.countWhy.equals("target") ? "" : " (" + best.countWhy + ")");
         }
