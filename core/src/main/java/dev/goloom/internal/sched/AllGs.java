@@ -31,7 +31,7 @@ final class AllGs {
      *   I2 live == the number of non-null slots.
      *
      * Locking & memory ordering
-     *   Each stripe's monitor guards its arrays, top, nfree and live (a leaf lock; held for a few
+     *   Each stripe's SchedLock guards its arrays, top, nfree and live (a leaf lock; held for a few
      *   stores; taken by goroutines and plain threads). size() sums `live` without the locks: a
      *   racy count, as Go's NumGoroutine.
      */
@@ -47,6 +47,10 @@ final class AllGs {
     }
 
     private static final class Stripe {
+        /** a SchedLock, not a monitor: Ms (timer callbacks start goroutines) and goroutines
+         *  (exiting ones) both take it, and a goroutine contending on a monitor unmounts and can
+         *  become its designated successor while the Ms that could run it wait on the monitor. */
+        final SchedLock lock = new SchedLock();
         G[] slots = new G[64];
         int[] free = new int[64];
         int nfree;
@@ -56,7 +60,8 @@ final class AllGs {
 
     void add(G g) {
         Stripe s = stripes[(int) g.goid & MASK];
-        synchronized (s) {
+        s.lock.lock();
+        try {
             int i;
             if (s.nfree > 0) {
                 i = s.free[--s.nfree];
@@ -70,12 +75,15 @@ final class AllGs {
             s.slots[i] = g;
             g.slot = i;
             s.live = s.live + 1;
+        } finally {
+            s.lock.unlock();
         }
     }
 
     void remove(G g) {
         Stripe s = stripes[(int) g.goid & MASK];
-        synchronized (s) {
+        s.lock.lock();
+        try {
             int i = g.slot;
             if (i < 0 || s.slots[i] != g) {
                 return; // not registered (or already removed)
@@ -84,19 +92,24 @@ final class AllGs {
             g.slot = -1;
             s.free[s.nfree++] = i;
             s.live = s.live - 1;
+        } finally {
+            s.lock.unlock();
         }
     }
 
     /** The live goroutine with this id, or null (a scan of one stripe). */
     G get(long goid) {
         Stripe s = stripes[(int) goid & MASK];
-        synchronized (s) {
+        s.lock.lock();
+        try {
             for (int i = 0; i < s.top; i++) {
                 G g = s.slots[i];
                 if (g != null && g.goid == goid) {
                     return g;
                 }
             }
+        } finally {
+            s.lock.unlock();
         }
         return null;
     }
@@ -122,13 +135,16 @@ final class AllGs {
     List<G> snapshot() {
         List<G> out = new ArrayList<>(size() + 16);
         for (Stripe s : stripes) {
-            synchronized (s) {
+            s.lock.lock();
+            try {
                 for (int i = 0; i < s.top; i++) {
                     G g = s.slots[i];
                     if (g != null) {
                         out.add(g);
                     }
                 }
+            } finally {
+                s.lock.unlock();
             }
         }
         return out;
@@ -137,7 +153,8 @@ final class AllGs {
     /** White-box check of I1 and I2. */
     void checkInvariants() {
         for (Stripe s : stripes) {
-            synchronized (s) {
+            s.lock.lock();
+            try {
                 int n = 0;
                 boolean[] isFree = new boolean[s.top];
                 for (int k = 0; k < s.nfree; k++) {
@@ -160,6 +177,8 @@ final class AllGs {
                 if (n != s.live) {
                     throw new AssertionError("live " + s.live + " counted " + n);
                 }
+            } finally {
+                s.lock.unlock();
             }
         }
     }

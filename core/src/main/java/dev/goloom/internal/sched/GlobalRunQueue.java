@@ -11,31 +11,21 @@ final class GlobalRunQueue {
      * Lineage: golang/go src/runtime/proc.go globrunqput/globrunqputbatch/globrunqget (sched.lock
      *   there; a lock of its own here, so the idle lists do not contend with it).
      * Invariants: I1 size equals the number of linked gs; I2 a g is linked at most once.
-     * Locking: every method but isEmpty/sizeRacy holds this object's monitor (a leaf lock: nothing
-     *   is called while holding it). Callers are Ms and pinned virtual threads; contended entry
-     *   blocks the platform thread briefly.
+     * Locking: every method but isEmpty/sizeRacy holds `lock`, a SchedLock (a leaf lock: nothing
+     *   is called while holding it). Callers are Ms and virtual threads; a monitor would let a
+     *   goroutine waiting for it unmount as the monitor's successor while the Ms wait (SchedLock).
      * Memory ordering: size is volatile so findRunnable and sysmon can test emptiness without
-     *   the lock (Go reads sched.runqsize racily too); the links are published by the monitor.
+     *   the lock (Go reads sched.runqsize racily too); the links are published by the lock.
      */
+    /** a SchedLock, not a monitor: taken by Ms and by goroutines (see SchedLock). */
+    private final SchedLock lock = new SchedLock();
     private G head;
     private G tail;
     private volatile int size;
 
-    synchronized void put(G g) {
-        g.schedlink = null;
-        if (tail == null) {
-            head = g;
-        } else {
-            tail.schedlink = g;
-        }
-        tail = g;
-        size++;
-    }
-
-    /** Puts a batch (oldest first) at the tail. */
-    synchronized void putBatch(Object[] batch) {
-        for (Object o : batch) {
-            G g = (G) o;
+    void put(G g) {
+        lock.lock();
+        try {
             g.schedlink = null;
             if (tail == null) {
                 head = g;
@@ -43,23 +33,50 @@ final class GlobalRunQueue {
                 tail.schedlink = g;
             }
             tail = g;
+            size++;
+        } finally {
+            lock.unlock();
         }
-        size += batch.length;
+    }
+
+    /** Puts a batch (oldest first) at the tail. */
+    void putBatch(Object[] batch) {
+        lock.lock();
+        try {
+            for (Object o : batch) {
+                G g = (G) o;
+                g.schedlink = null;
+                if (tail == null) {
+                    head = g;
+                } else {
+                    tail.schedlink = g;
+                }
+                tail = g;
+            }
+            size += batch.length;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Takes one g, or null. */
-    synchronized G take() {
-        G g = head;
-        if (g == null) {
-            return null;
+    G take() {
+        lock.lock();
+        try {
+            G g = head;
+            if (g == null) {
+                return null;
+            }
+            head = g.schedlink;
+            if (head == null) {
+                tail = null;
+            }
+            g.schedlink = null;
+            size--;
+            return g;
+        } finally {
+            lock.unlock();
         }
-        head = g.schedlink;
-        if (head == null) {
-            tail = null;
-        }
-        g.schedlink = null;
-        size--;
-        return g;
     }
 
     /**
@@ -70,7 +87,8 @@ final class GlobalRunQueue {
         G first;
         G rest;
         int n;
-        synchronized (this) {
+        lock.lock();
+        try {
             int sz = size;
             if (sz == 0) {
                 return null;
@@ -95,6 +113,8 @@ final class GlobalRunQueue {
             size = sz - n;
             rest = first.schedlink;
             first.schedlink = null;
+        } finally {
+            lock.unlock();
         }
         while (rest != null) {   // outside the lock: the local queue is the owner's
             G next = rest.schedlink;

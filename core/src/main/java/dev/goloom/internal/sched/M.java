@@ -56,6 +56,8 @@ final class M extends Thread {
     volatile boolean syscall;
     /** the idle-M list link (scheduler lock). */
     M schedlink;
+    /** inside timer callbacks (runTimers): sysmon reads it when it hands the P off. */
+    volatile boolean inTimers;
     /** the native thread id, for sysmon's /proc look-up (-1: unknown). */
     volatile long tid = -1;
     private final boolean[] inherit = new boolean[1];
@@ -183,6 +185,9 @@ final class M extends Thread {
             pp.preempt = false;
         }
         pp.switches++;
+        if (pp.skipTimers) {
+            pp.skipTimers = false;
+        }
         if (!gp.foreign) {
             gp.clearQueued(); // keeps G.I2: a wake-up from now on queues it again
         }
@@ -237,6 +242,9 @@ final class M extends Thread {
 
     /** Runs pp's due timers, if any. Returns false if this M lost its P meanwhile. */
     private boolean checkTimers(P pp) {
+        if (pp.skipTimers) {
+            return true; // a callback blocked on this P: run a goroutine first (P.skipTimers)
+        }
         TimerQueue t = pp.timers;
         if (t != null && t.nextWhen() <= System.nanoTime()) {
             return runTimers(t);
@@ -251,14 +259,22 @@ final class M extends Thread {
      * stuck goroutine instead of wedging the P. Returns false if the P was handed off.
      */
     private boolean runTimers(TimerQueue t) {
+        if (spinning) {
+            // An M running callbacks is not looking for work: if one blocks, it must not be
+            // counted in nmspinning, or every ready() would wait for it to find the work (I2).
+            resetspinning();
+        }
         P pp = p;
         long running = P.pack(id, P.P_RUNNING);
         pp.switches++;                 // a new "mount" for sysmon's clock
         pp.setStatus(running);
+        inTimers = true;
         try {
             t.runExpired(System.nanoTime());
         } catch (Throwable e) {
             System.err.println("goloom: timer callback failed: " + e);
+        } finally {
+            inTimers = false;
         }
         if (!pp.casStatus(running, P.pack(id, P.P_SCHED))) {
             exitsyscall();
@@ -472,11 +488,8 @@ final class M extends Thread {
                         if (tp != null) {
                             acquirep(tp);
                             spinning = true; // counted by takeIdlePForTimers (I2)
-                            if (!runAllTimers()) {
-                                spinning = false;
-                                sched.nmspinning.decrementAndGet();
-                            }
-                            return;
+                            runAllTimers();  // runTimers drops spinning itself (I2); a lost P
+                            return;          // leaves p null or another P: the caller sees it
                         }
                     }
                 }

@@ -53,6 +53,12 @@ final class P {
     int switches;
     /** set by sysmon when a time slice ran past 10 ms: the next runnext does not inherit it. */
     volatile boolean preempt;
+    /**
+     * Set by sysmon when it hands this P off from an M stuck inside a timer callback: the next
+     * owner runs a goroutine before it runs this P's timers again, so that the goroutine the
+     * callback waits for (it may be queued here) is not starved by a new M blocking the same way.
+     */
+    volatile boolean skipTimers;
     /** the idle list link (scheduler lock). */
     P link;
     /** the M that owns this P (informational: dumps and sysmon; status is the truth). */

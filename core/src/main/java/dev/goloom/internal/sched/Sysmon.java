@@ -184,6 +184,9 @@ final class Sysmon extends Thread {
                 m.syscall = false;
                 sched.nmsys.decrementAndGet();
             } else {
+                if (m.inTimers) {
+                    pp.skipTimers = true;
+                }
                 G g = m.curg;
                 if (Trace.on) {
                     Trace.emit(Trace.HANDOFF, pp.id, g == null ? 0 : g.goid, m.id);
