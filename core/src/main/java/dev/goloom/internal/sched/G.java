@@ -91,10 +91,9 @@ public final class G implements Goroutine, Executor {
     /** the foreign continuation (foreign units only). */
     private final Runnable foreignCont;
 
-    private static final VarHandle STATUS, QUEUED;
+    private static final VarHandle QUEUED;
     static {
         try {
-            STATUS = MethodHandles.lookup().findVarHandle(G.class, "status", int.class);
             QUEUED = MethodHandles.lookup().findVarHandle(G.class, "queued", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -154,10 +153,6 @@ public final class G implements Goroutine, Executor {
 
     boolean queuedVolatile() {
         return (boolean) QUEUED.getVolatile(this);
-    }
-
-    boolean casStatus(int expect, int update) {
-        return STATUS.compareAndSet(this, expect, update);
     }
 
     // ------------------------------------------------------------------------- Goroutine

@@ -622,18 +622,6 @@ public final class Sched {
         // no idle M: every M is busy and runs timers in its loop; sysmon watches the rest
     }
 
-    /** The P whose heap a new timer should go to: the caller's own, else P0. */
-    public int timerP() {
-        M m = currentM();
-        if (m != null) {
-            P pp = m.p;
-            if (pp != null) {
-                return pp.id;
-            }
-        }
-        return 0;
-    }
-
     // ------------------------------------------------------------------------------ hand-off
 
     /** sysmon took pp from a stuck M (Go's handoffp): give it to an M if there is work. */

@@ -59,8 +59,4 @@ final class SchedLock {
     void unlock() {
         HELD.setRelease(this, false);   // release: pairs with the CAS in lock()
     }
-
-    boolean isHeld() {
-        return (boolean) HELD.getOpaque(this);
-    }
 }
