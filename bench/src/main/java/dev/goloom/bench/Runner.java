@@ -332,7 +332,7 @@ final class Runner {
                 .append(System.getProperty("os.version")).append('\n');
         b.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ').append(Runtime.version())
                 .append(", flags of ./goloom (--add-opens java.base/java.lang=ALL-UNNAMED -Djdk.pollerMode=1"
-                        + " -XX:+UseParallelGC); Go: ").append(go.unavailable() == null ? go.version() : go.unavailable())
+                        + "); Go: ").append(go.unavailable() == null ? go.version() : go.unavailable())
                 .append(", GOMAXPROCS = cpus\n");
         b.append("- Kotlin coroutines: kotlinx-coroutines-core ").append(pkgVersion(kotlinx.coroutines.Job.class))
                 .append(" on Dispatchers.Default; jox: channels ").append(pkgVersion(com.softwaremill.jox.Channel.class))
