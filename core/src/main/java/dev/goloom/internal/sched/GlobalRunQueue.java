@@ -26,13 +26,7 @@ final class GlobalRunQueue {
     void put(G g) {
         lock.lock();
         try {
-            g.schedlink = null;
-            if (tail == null) {
-                head = g;
-            } else {
-                tail.schedlink = g;
-            }
-            tail = g;
+            link(g);
             size++;
         } finally {
             lock.unlock();
@@ -44,19 +38,23 @@ final class GlobalRunQueue {
         lock.lock();
         try {
             for (Object o : batch) {
-                G g = (G) o;
-                g.schedlink = null;
-                if (tail == null) {
-                    head = g;
-                } else {
-                    tail.schedlink = g;
-                }
-                tail = g;
+                link((G) o);
             }
             size += batch.length;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Lock held: appends g at the tail. */
+    private void link(G g) {
+        g.schedlink = null;
+        if (tail == null) {
+            head = g;
+        } else {
+            tail.schedlink = g;
+        }
+        tail = g;
     }
 
     /** Takes one g, or null. */

@@ -209,8 +209,9 @@ public final class Sched {
         return b.unstarted(body);
     }
 
-    private static StackTraceElement creator(Task task) {
-        String cls = task.getClass().getName();
+    /** Go's "created by": the class whose code the goroutine runs (no stack walk per go). */
+    private static StackTraceElement creator(Object body) {
+        String cls = body.getClass().getName();
         int i = cls.indexOf("$$Lambda");
         if (i > 0) {
             cls = cls.substring(0, i);
@@ -232,20 +233,15 @@ public final class Sched {
         }
         long id = GOIDS.incrementAndGet();
         G parent = G.current();
-        G g = new G(this, id, null, creator(r::run), parent == null ? 0 : parent.goid);
+        G g = new G(this, id, null, creator(r), parent == null ? 0 : parent.goid);
         g.thread = newThread(g, "goroutine-" + id, () -> {
             allgs.add(g);
             created.incrementAndGet();
-            if (!gmp) {
-                FALLBACK_CURRENT.set(g);
-            }
-            g.status = G.G_RUNNING;
+            goenter(g);
             try {
                 r.run();
             } finally {
-                g.waitReason = null;
-                g.status = G.G_DEAD;
-                allgs.remove(g);
+                goleave(g);
             }
         });
         return g.thread;
@@ -253,29 +249,39 @@ public final class Sched {
 
     /** The goroutine's whole life, run on its virtual thread. */
     private void goexit(G g, Task task) {
-        if (!gmp) {
-            FALLBACK_CURRENT.set(g);
-        }
-        g.status = G.G_RUNNING;
+        goenter(g);
         try {
             task.run();
         } catch (Throwable t) {
             g.panic = t;
             Panics.report(g, t);
         } finally {
-            g.waitReason = null;
-            g.status = G.G_DEAD;
-            allgs.remove(g);
-            if (Trace.on) {
-                M m = g.m;
-                Trace.emit(Trace.GO_END, m != null && m.p != null ? m.p.id : -1, g.goid, 0);
-            }
+            goleave(g);
             if (g.panic != null) {
                 Panics.afterPanic(this, g, g.panic);
             }
             if (g.isMain) {
                 mainPanicked(null);
             }
+        }
+    }
+
+    /** First thing a goroutine's thread does. */
+    private void goenter(G g) {
+        if (!gmp) {
+            FALLBACK_CURRENT.set(g);
+        }
+        g.status = G.G_RUNNING;
+    }
+
+    /** Last thing a goroutine's thread does: it is dead and leaves allgs. */
+    private void goleave(G g) {
+        g.waitReason = null;
+        g.status = G.G_DEAD;
+        allgs.remove(g);
+        if (Trace.on) {
+            M m = g.m;
+            Trace.emit(Trace.GO_END, m != null && m.p != null ? m.p.id : -1, g.goid, 0);
         }
     }
 
