@@ -1,5 +1,7 @@
 package dev.goloom.context;
 
+import dev.goloom.internal.sched.G;
+import dev.goloom.internal.sched.Sched;
 import dev.goloom.internal.timer.Timer;
 import dev.goloom.internal.timer.TimerFunc;
 import dev.goloom.internal.timer.Timers;
@@ -15,13 +17,14 @@ final class TimerCtx extends CancelCtx implements TimerFunc {
      *   A CancelCtx with a deadline and a timer of the engine (kind WAKES: a deadline always
      *   counts as pending work for deadlock detection) that cancels it with
      *   DeadlineExceededException. Cancelling it any other way stops the timer (eager deletion
-     *   in the heap: a context cancelled early leaves nothing behind). The timer's callback
-     *   cancels inline on the timer runner: closing channels readies goroutines and never blocks,
-     *   and the context locks are held for a few field updates only.
+     *   in the heap: a context cancelled early leaves nothing behind). As in Go (time.AfterFunc),
+     *   the timer's callback starts a goroutine that cancels: the runner (a scheduler M) never
+     *   takes a context's monitor, which goroutines also take (HACKING.md: no monitor shared by
+     *   Ms and goroutines), and a deadline that cancels a large subtree does not hold up the
+     *   other timers of its P.
      *
      * Lineage
-     *   golang/go src/context/context.go @go1.23 (timerCtx, WithDeadlineCause). Deviation: Go
-     *   runs the cancel from a time.AfterFunc goroutine; here it runs in the timer callback.
+     *   golang/go src/context/context.go @go1.23 (timerCtx, WithDeadlineCause).
      *
      * Invariants
      *   I1 deadline is never later than the parent's (withDeadline returns a plain CancelCtx when
@@ -33,9 +36,13 @@ final class TimerCtx extends CancelCtx implements TimerFunc {
     private final Instant deadline;
     private final RuntimeException deadlineCause;
     private final Timer timer = new Timer(this, null, Timer.WAKES);
+    /** the runtime the cancelling goroutine starts in (the creator's; null: the global one). */
+    private final Sched sched;
 
     TimerCtx(Context parent, Instant deadline, RuntimeException deadlineCause) {
         super(parent);
+        G g = G.current();
+        this.sched = g == null ? null : g.sched();
         this.deadline = deadline;
         this.deadlineCause = deadlineCause;
     }
@@ -54,6 +61,10 @@ final class TimerCtx extends CancelCtx implements TimerFunc {
 
     @Override
     public void fire(Timer t, Object arg, long seq, long now) {
+        Timers.goFunc(sched, this::deadlineExceeded);
+    }
+
+    private void deadlineExceeded() {
         cancel(true, DeadlineExceededException.DEADLINE_EXCEEDED, deadlineCause);
     }
 

@@ -1,6 +1,5 @@
 package dev.goloom.time;
 
-import dev.goloom.Go;
 import dev.goloom.RecvChan;
 import dev.goloom.internal.sched.G;
 import dev.goloom.internal.sched.Sched;
@@ -30,6 +29,8 @@ final class FuncTimer implements Timer, TimerFunc {
      *   this object's monitor guards armed; held for a few instructions, never while starting
      *   the goroutine and never across a heap operation (fire() runs on a scheduler M, which
      *   must not wait for a goroutine that is itself waiting).
+     *   rec's monitor (Go's t.mu) serialises the user's stop() and reset() calls, so a stop()
+     *   racing with a reset() is atomic; only user goroutines take it, never the runner.
      *
      * Memory ordering
      *   fire() compares its seq with the volatile rec.seq under the monitor; stop/reset bump it
@@ -62,20 +63,7 @@ final class FuncTimer implements Timer, TimerFunc {
             }
             armed = false;
         }
-        goFunc();
-    }
-
-    private void goFunc() {
-        Sched s = sched;
-        if (s != null && !s.isClosed()) {
-            try {
-                s.newproc(null, f::run);
-                return;
-            } catch (IllegalStateException closedMeanwhile) {
-                // fall through to the global runtime
-            }
-        }
-        Go.go(f::run);
+        Timers.goFunc(sched, f);
     }
 
     @Override
@@ -85,24 +73,28 @@ final class FuncTimer implements Timer, TimerFunc {
 
     @Override
     public boolean stop() {
-        rec.stop();                                 // seq bumped: a firing in flight is stale
-        synchronized (this) {
-            boolean pending = armed;
-            armed = false;
-            return pending;
+        synchronized (rec) {
+            rec.stop();                             // seq bumped: a firing in flight is stale
+            synchronized (this) {
+                boolean pending = armed;
+                armed = false;
+                return pending;
+            }
         }
     }
 
     @Override
     public boolean reset(Duration d) {
-        rec.stop();
-        boolean pending;
-        synchronized (this) {
-            pending = armed;
-            armed = true;
+        synchronized (rec) {
+            rec.stop();
+            boolean pending;
+            synchronized (this) {
+                pending = armed;
+                armed = true;
+            }
+            rec.reset(Timers.when(Timers.nanoTime(), Math.max(0, Timers.nanos(d))), 0);
+            return pending;
         }
-        rec.reset(Timers.when(Timers.nanoTime(), Math.max(0, Timers.nanos(d))), 0);
-        return pending;
     }
 
     @Override

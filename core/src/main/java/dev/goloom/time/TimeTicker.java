@@ -39,8 +39,7 @@ final class TimeTicker extends TimerChan implements Ticker {
         if (n <= 0) {
             throw new IllegalArgumentException("non-positive interval for Ticker.Reset");
         }
-        disarm();
-        arm(n, n);
+        rearm(n, n);
     }
 
     @Override

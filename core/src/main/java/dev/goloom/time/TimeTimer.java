@@ -27,10 +27,7 @@ final class TimeTimer extends TimerChan implements Timer {
 
     @Override
     public boolean reset(Duration d) {
-        long n = Timers.nanos(d);
-        boolean pending = disarm();
-        arm(n, 0);
-        return pending;
+        return rearm(Timers.nanos(d), 0);
     }
 
     @Override

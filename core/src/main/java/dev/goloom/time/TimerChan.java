@@ -34,7 +34,8 @@ abstract class TimerChan {
      * Lineage
      *   golang/go src/time/sleep.go, tick.go; src/runtime/time.go @go1.23 (sendTime,
      *   timerchandrain, t.seq, isSending, the "pending" result of stop/reset). Deviations: the
-     *   channel reports cap() 1 rather than 0; an unreferenced timer's heap entry is dropped at its
+     *   channel's one slot is hidden (len and cap report 0, as Go's chanlen/chancap do for a
+     *   timer channel); an unreferenced timer's heap entry is dropped at its
      *   would-be firing, rather than never being added while no goroutine blocks on the channel;
      *   a one-shot timer already due when armed delivers inline.
      *
@@ -49,9 +50,11 @@ abstract class TimerChan {
      *   It is held only around field updates and non-blocking channel operations, NEVER across
      *   a heap operation: fire() runs on a scheduler M, and an M must not wait for a goroutine
      *   that waits for something else (this was a deadlock with the monitor held across
-     *   rec.stop()). Order: st, then the channel lock. Consequence: a stop() racing with a
-     *   reset() of the same timer from another goroutine is not atomic (the reset's new arming
-     *   may survive the stop); each call alone keeps the Go 1.23 guarantee.
+     *   rec.stop()). Order: this, st, then the channel lock.
+     *   This object's monitor (Go's t.mu, as held by time.Timer.Stop/Reset) serialises the
+     *   user's stop() and reset() calls, so a stop() racing with a reset() of the same timer is
+     *   atomic: the outcome and both results match one order of the two calls. Only user
+     *   goroutines take it, never a runner, so the M rule above holds.
      *
      * Memory ordering
      *   fire() compares its seq with the volatile rec.seq under st; rec.stop() bumps seq before
@@ -97,6 +100,7 @@ abstract class TimerChan {
         dev.goloom.internal.timer.Timer.expunge();      // bounds the heap under a loop of after()s
         ch = Chan.make(1);
         hchan = HChan.of(ch);
+        hchan.markTimerChan();                    // len/cap report 0, as Go 1.23's
         rec = dev.goloom.internal.timer.Timer.weak(st, hchan, dev.goloom.internal.timer.Timer.PROBE);
         arm(nanos, period);
     }
@@ -125,6 +129,21 @@ abstract class TimerChan {
      * fires this timer never waits for a goroutine that is itself waiting (see Ownership).
      */
     final boolean disarm() {
+        synchronized (this) {
+            return disarmLocked();
+        }
+    }
+
+    /** reset: disarm then arm as one step under this monitor (see Ownership). */
+    final boolean rearm(long nanos, long period) {
+        synchronized (this) {
+            boolean pending = disarmLocked();
+            arm(nanos, period);
+            return pending;
+        }
+    }
+
+    private boolean disarmLocked() {
         rec.stop();                               // keeps I2: seq bumped, in-flight firing stale
         synchronized (st) {
             boolean pending = st.armed;

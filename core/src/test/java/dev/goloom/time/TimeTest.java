@@ -100,6 +100,61 @@ class TimeTest {
     }
 
     @Test
+    void timerChannelsReportLenAndCapZero() {
+        Timer t = Time.newTimer(Duration.ZERO);          // its value is waiting in the slot
+        assertEquals(0, t.c().cap(), "Go 1.23: timer channels are unbuffered");
+        assertEquals(0, t.c().len(), "Go 1.23: len of a timer channel is 0");
+        assertNotNull(t.c().tryRecv(), "the value is still there");
+        Ticker tk = Time.newTicker(Duration.ofHours(1));
+        assertEquals(0, tk.c().cap());
+        tk.stop();
+        assertEquals(0, Time.after(Duration.ofHours(1)).cap());
+        assertEquals(0, Time.tick(Duration.ofHours(1)).cap());
+    }
+
+    /**
+     * stop() and reset() of one timer from two threads at once must look atomic (Go holds t.mu
+     * across both): either stop;reset (stop true, reset false, armed after) or reset;stop (both
+     * true, stopped after). Before they were serialised, reset's arming could survive a stop
+     * that returned false while reset returned true: no order explains that.
+     */
+    @Test
+    void stopRacingResetIsAtomic() throws Exception {
+        int rounds = 2_000 * Integer.getInteger("goloom.stress.multiplier", 1);
+        for (int kind = 0; kind < 2; kind++) {
+            for (int i = 0; i < rounds; i++) {
+                Timer t = kind == 0
+                        ? Time.newTimer(Duration.ofHours(1))
+                        : Time.afterFunc(Duration.ofHours(1), () -> { });
+                boolean[] res = new boolean[2];
+                AtomicInteger ready = new AtomicInteger();
+                Thread a = Thread.ofPlatform().start(() -> {
+                    ready.incrementAndGet();
+                    while (ready.get() < 2) {
+                        Thread.onSpinWait();
+                    }
+                    res[0] = t.stop();
+                });
+                Thread b = Thread.ofPlatform().start(() -> {
+                    ready.incrementAndGet();
+                    while (ready.get() < 2) {
+                        Thread.onSpinWait();
+                    }
+                    res[1] = t.reset(Duration.ofHours(1));
+                });
+                a.join();
+                b.join();
+                boolean armedAfter = t.stop();
+                boolean stopFirst = res[0] && !res[1] && armedAfter;
+                boolean resetFirst = res[0] && res[1] && !armedAfter;
+                assertTrue(stopFirst || resetFirst, (kind == 0 ? "Timer" : "AfterFunc")
+                        + " round " + i + ": stop=" + res[0] + " reset=" + res[1]
+                        + " armed after=" + armedAfter + " matches no order of the two calls");
+            }
+        }
+    }
+
+    @Test
     void afterFuncRunsInItsOwnGoroutine() throws InterruptedException {
         try (GoRuntime rt = GoRuntime.builder().maxProcs(2).build()) {
             CountDownLatch ran = new CountDownLatch(1);

@@ -124,6 +124,8 @@ public final class HChan {
     final WaitQ sendq = new WaitQ();
     /** 0 free, 1 held. */
     private volatile int lock;
+    /** Go's c.timer != nil; written once before publication (markTimerChan). */
+    private boolean timerChan;
 
     private static final VarHandle LOCK;
     private static final VarHandle QCOUNT;
@@ -206,14 +208,24 @@ public final class HChan {
         return qcountAcquire() == 0;
     }
 
-    /** Go's len(c). */
+    /** Go's len(c); 0 for a timer channel (Go 1.23: its one slot is an implementation detail). */
     public int len() {
-        return qcountAcquire();
+        return timerChan ? 0 : qcountAcquire();
     }
 
-    /** Go's cap(c). */
+    /** Go's cap(c); 0 for a timer channel (Go 1.23: timer channels are unbuffered). */
     public int cap() {
-        return dataqsiz;
+        return timerChan ? 0 : dataqsiz;
+    }
+
+    /**
+     * Marks this channel as the channel of a time.Timer or time.Ticker (Go's c.timer != nil):
+     * len and cap then report 0, as Go 1.23's synchronous timer channels do, although one slot
+     * holds the value a firing delivers. Called once, before the channel is published (the
+     * owner's final field publishes it).
+     */
+    public void markTimerChan() {
+        timerChan = true;
     }
 
     /** Whether the channel is closed (a racy snapshot). */

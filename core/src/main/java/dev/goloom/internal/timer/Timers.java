@@ -95,4 +95,22 @@ public final class Timers {
             return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
     }
+
+    /**
+     * Go's goFunc: starts {@code f} in a new goroutine of {@code sched} (the runtime a timer was
+     * created in), or of the global runtime when there is none or it has been closed. What a
+     * timer callback that must run user code or take user-visible locks does, so that the
+     * runner (a scheduler M) only ever starts a goroutine.
+     */
+    public static void goFunc(dev.goloom.internal.sched.Sched sched, Runnable f) {
+        if (sched != null && !sched.isClosed()) {
+            try {
+                sched.newproc(null, f::run);
+                return;
+            } catch (IllegalStateException closedMeanwhile) {
+                // fall through to the global runtime
+            }
+        }
+        dev.goloom.Go.go(f::run);
+    }
 }
