@@ -304,6 +304,7 @@ public final class HChan {
         sendLocked(sg, v);
         unlock();
         Park.ready(t);
+        Park.preemptPoint();
     }
 
     /** The locked part of send: after it, sg belongs to its owner again (read sg.thread first). */
@@ -432,6 +433,7 @@ public final class HChan {
         Object v = recvLocked(sg);
         unlock();
         Park.ready(t);
+        Park.preemptPoint();
         return v;
     }
 
@@ -518,6 +520,9 @@ public final class HChan {
             for (Thread t : many) {
                 Park.ready(t);
             }
+        }
+        if (single != null) {
+            Park.preemptPoint();
         }
     }
 

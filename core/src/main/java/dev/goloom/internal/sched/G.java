@@ -86,15 +86,23 @@ public final class G implements Goroutine, Executor {
     volatile boolean isMain;
     /** set by Sched.gosched just before Thread.yield: the wake-up goes to the global queue. */
     volatile boolean yielding;
+    /**
+     * sysmon asks this goroutine to yield at its next preemption point (Go's gp.preempt); opaque
+     * accesses (PREEMPT): a flag seen late only delays the yield, and sysmon hands the P off if
+     * the goroutine does not yield within Sysmon.PREEMPT_GRACE_NS.
+     */
+    @SuppressWarnings("unused") private boolean preemptReq;
     /** true for an anonymous unit running a foreign virtual thread's continuation. */
     final boolean foreign;
     /** the foreign continuation (foreign units only). */
     private final Runnable foreignCont;
 
     private static final VarHandle QUEUED;
+    private static final VarHandle PREEMPT;
     static {
         try {
             QUEUED = MethodHandles.lookup().findVarHandle(G.class, "queued", boolean.class);
+            PREEMPT = MethodHandles.lookup().findVarHandle(G.class, "preemptReq", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -140,6 +148,20 @@ public final class G implements Goroutine, Executor {
     void runCont() {
         Runnable c = foreign ? foreignCont : cont;
         c.run();
+    }
+
+    /** sysmon: yield at the next preemption point (opaque: see preemptReq). */
+    void requestPreempt() {
+        PREEMPT.setOpaque(this, true);
+    }
+
+    /** True if sysmon asked for a yield; clears the request. Called by the goroutine or its M. */
+    boolean takePreempt() {
+        if ((boolean) PREEMPT.getOpaque(this)) {
+            PREEMPT.setOpaque(this, false);
+            return true;
+        }
+        return false;
     }
 
     boolean casQueued(boolean expect, boolean update) {

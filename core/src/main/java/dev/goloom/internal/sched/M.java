@@ -193,6 +193,7 @@ final class M extends Thread {
         }
         gp.m = this;
         gp.status = G.G_RUNNING;
+        gp.takePreempt();  // a request for an earlier mount is void (Go clears gp.preempt too)
         curg = gp;
         if (Trace.on && !gp.foreign) {
             Trace.emit(Trace.GO_START, pp.id, gp.goid, 0);
@@ -241,12 +242,21 @@ final class M extends Thread {
     }
 
     /** Runs pp's due timers, if any. Returns false if this M lost its P meanwhile. */
+    /** A timer of t is due; reads the clock only if t has a timer at all (Go's checkTimers). */
+    private static boolean due(TimerQueue t) {
+        if (t == null) {
+            return false;
+        }
+        long w = t.nextWhen();
+        return w != Long.MAX_VALUE && w <= System.nanoTime();
+    }
+
     private boolean checkTimers(P pp) {
         if (pp.skipTimers) {
             return true; // a callback blocked on this P: run a goroutine first (P.skipTimers)
         }
         TimerQueue t = pp.timers;
-        if (t != null && t.nextWhen() <= System.nanoTime()) {
+        if (due(t)) {
             return runTimers(t);
         }
         return true;
@@ -288,7 +298,7 @@ final class M extends Thread {
         P[] all = sched.allp;
         for (P p2 : all) {
             TimerQueue t = p2.timers;
-            if (t != null && t.nextWhen() <= System.nanoTime() && !runTimers(t)) {
+            if (due(t) && !runTimers(t)) {
                 return false;
             }
         }
@@ -415,7 +425,7 @@ final class M extends Thread {
                 }
                 if (last) {
                     TimerQueue t = p2.timers;
-                    if (t != null && t.nextWhen() <= System.nanoTime()) {
+                    if (due(t)) {
                         if (!runTimers(t)) {
                             return null;
                         }

@@ -70,6 +70,8 @@ final class P {
     int sysmonTick;
     int sysmonSwitches;
     long sliceWhen;
+    /** when sysmon asked the mounted goroutine to yield (0: not asked this mount); sysmon's own. */
+    long preemptAskedWhen;
     long switchWhen;
 
     // counters (owner writes, racy reads for stats)

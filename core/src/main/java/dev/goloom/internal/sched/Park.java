@@ -116,6 +116,21 @@ public final class Park {
     }
 
     /**
+     * A preemption point (Go's check of gp.preempt in a function prologue): if sysmon asked the
+     * calling goroutine to yield because it has held its P for more than 10 ms, it yields now, to
+     * the back of the global queue (Go's gopreempt_m). Called by primitives after they readied
+     * another goroutine, with no lock held. Without it, a goroutine that readies goroutines in a
+     * long loop (cancelling a large context tree, closing many channels, a fan-out of go())
+     * would only lose its P to a hand-off, leaving more runnable threads than cores.
+     */
+    public static void preemptPoint() {
+        G g = G.current();
+        if (g != null && g.takePreempt()) {
+            Sched.gosched();
+        }
+    }
+
+    /**
      * Throws {@link GoInterruptedException} if the calling thread's interrupt flag is set,
      * leaving the flag set. Blocking primitives call it before blocking and after each wake-up.
      */

@@ -91,6 +91,8 @@ public final class Sched {
     final AtomicInteger nmsys = new AtomicInteger();
     final GlobalRunQueue globrunq = new GlobalRunQueue();
     final AtomicLong handoffs = new AtomicLong();
+    /** sysmon asked a goroutine running for 10 ms to yield (cooperative preemption). */
+    final AtomicLong preemptRequests = new AtomicLong();
     private final AtomicInteger mids = new AtomicInteger();
     private M timerWaiter;
     private volatile long timerWaitUntil = Long.MAX_VALUE;
@@ -195,6 +197,9 @@ public final class Sched {
             Trace.emit(Trace.GO_CREATE, -1, id, g.parentGoid, name);
         }
         g.thread.start();
+        if (parent != null && parent.takePreempt()) {
+            gosched();  // a preemption point (Park.preemptPoint): a long fan-out of go() yields
+        }
         return g;
     }
 
@@ -211,13 +216,21 @@ public final class Sched {
 
     /** Go's "created by": the class whose code the goroutine runs (no stack walk per go). */
     private static StackTraceElement creator(Object body) {
-        String cls = body.getClass().getName();
-        int i = cls.indexOf("$$Lambda");
-        if (i > 0) {
-            cls = cls.substring(0, i);
-        }
-        return new StackTraceElement(cls, "go", null, -1);
+        return CREATORS.get(body.getClass());
     }
+
+    /** One shared "created by" frame per task class (no string or frame allocated per go). */
+    private static final ClassValue<StackTraceElement> CREATORS = new ClassValue<>() {
+        @Override
+        protected StackTraceElement computeValue(Class<?> type) {
+            String cls = type.getName();
+            int i = cls.indexOf("$$Lambda");
+            if (i > 0) {
+                cls = cls.substring(0, i);
+            }
+            return new StackTraceElement(cls, "go", null, -1);
+        }
+    };
 
     /**
      * {@code GoRuntime.threadFactory()}: an unstarted thread that runs {@code r} as a goroutine.

@@ -35,8 +35,10 @@ final class Sysmon extends Thread {
      *
      * Lineage
      *   golang/go src/runtime/proc.go sysmon, retake, handoffp (go1.19). Deviations: no
-     *   preemption signal (the JDK cannot preempt a virtual thread): a CPU-bound goroutine keeps
-     *   its thread and loses only its P; the kernel thread state replaces Go's _Psyscall.
+     *   preemption signal (the JDK cannot preempt a virtual thread). A goroutine on the CPU for
+     *   10 ms is asked to yield (G.requestPreempt, Go's preemptone) and does at its next
+     *   preemption point (Park.preemptPoint); if it has not within PREEMPT_GRACE_NS it keeps
+     *   its thread and loses only its P. The kernel thread state replaces Go's _Psyscall.
      *
      * Ownership & memory ordering
      *   P.sysmonTick/sysmonSwitches/sliceWhen/switchWhen are sysmon's own. It reads P.status (volatile),
@@ -46,6 +48,8 @@ final class Sysmon extends Thread {
      */
     static final long FORCE_HANDOFF_NS = 10_000_000L;   // Go's forcePreemptNS
     static final long BLOCKED_HANDOFF_NS = 100_000L;
+    /** How long a CPU-bound goroutine asked to yield has before its P is handed off. */
+    static final long PREEMPT_GRACE_NS = 1_000_000L;
     private static final long MIN_DELAY_NS = 20_000L;
     private static final long MAX_DELAY_NS = 10_000_000L;
 
@@ -151,6 +155,7 @@ final class Sysmon extends Thread {
             if (sw != pp.sysmonSwitches) {
                 pp.sysmonSwitches = sw;
                 pp.switchWhen = now;
+                pp.preemptAskedWhen = 0;
             }
             if (now - pp.sliceWhen > FORCE_HANDOFF_NS && !pp.preempt) {
                 pp.preempt = true; // the time slice is over: the next runnext does not inherit it
@@ -174,6 +179,25 @@ final class Sysmon extends Thread {
             }
             if (m == null) {
                 continue; // the owner is changing hands: look again next round
+            }
+            if (ran > FORCE_HANDOFF_NS && !sleeping(m)) {
+                // A goroutine running on the CPU for 10 ms: first ask it to yield at its next
+                // preemption point (Go's preemptone; the JDK cannot interrupt it), and hand off
+                // its P only if it has not yielded within the grace period (a CPU loop that
+                // never calls into goloom).
+                if (pp.preemptAskedWhen == 0) {
+                    G g = m.curg;
+                    if (g != null) {
+                        g.requestPreempt();
+                    }
+                    pp.preemptAskedWhen = now;
+                    sched.preemptRequests.incrementAndGet();
+                    acted = true;
+                    continue;
+                }
+                if (now - pp.preemptAskedWhen < PREEMPT_GRACE_NS) {
+                    continue;
+                }
             }
             // Mark the M before the CAS: the M learns of the hand-off only by failing its own CAS,
             // which can happen only after ours succeeds, so it always finds syscall set (and

@@ -1,6 +1,7 @@
 package dev.goloom.internal.sched;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -111,6 +112,76 @@ class SchedTest {
     }
 
     /** A goroutine that never blocks cannot keep the others from running, even at one P. */
+    /**
+     * A preemption point (go(), a channel operation that readies a goroutine) yields when sysmon
+     * has asked: at one P, the goroutine readied just before runs before the asker continues.
+     * Without the request nothing yields, so the check can fail both ways.
+     */
+    @Test
+    void preemptionPointsYieldWhenAsked() {
+        Sched s = new Sched("preempt-point", 1);
+        int judged = 0;
+        try {
+            for (int round = 0; round < 20 && judged < 3; round++) {
+                boolean[] seen = new boolean[3];
+                long handoffs = s.handoffs.get();
+                long asks = s.preemptRequests.get();
+                s.main(() -> {
+                    G me = G.current();
+                    // go(): the child runs at the yield
+                    AtomicBoolean childRan = new AtomicBoolean();
+                    me.requestPreempt();
+                    s.newproc(null, () -> childRan.set(true));
+                    seen[0] = childRan.get();
+                    AtomicBoolean second = new AtomicBoolean();
+                    s.newproc(null, () -> second.set(true));
+                    seen[1] = second.get();
+                    while (!second.get()) {
+                        Sched.gosched();
+                    }
+                    // a send that readies a receiver: the receiver runs at the yield
+                    dev.goloom.Chan<Integer> ch = dev.goloom.Chan.make();
+                    AtomicBoolean got = new AtomicBoolean();
+                    s.newproc(null, () -> { ch.recv(); got.set(true); });
+                    while (!dev.goloom.internal.chan.HChan.of(ch).hasWaiters()) {
+                        Sched.gosched();
+                    }
+                    me.requestPreempt();
+                    ch.send(1);
+                    seen[2] = got.get();
+                });
+                if (s.handoffs.get() == handoffs && s.preemptRequests.get() == asks) {
+                    // no hand-off, no request of sysmon's own: only ours decided who ran
+                    assertTrue(seen[0], "go() with a pending request must yield");
+                    assertFalse(seen[1], "no request: go() does not yield");
+                    assertTrue(seen[2], "a send that readied a receiver must yield when asked");
+                    judged++;
+                }
+            }
+        } finally {
+            s.close();
+        }
+        assertTrue(judged > 0, "every round had a hand-off or a request of sysmon's");
+    }
+
+    /** sysmon asks a goroutine that holds its P for 10 ms to yield before it hands the P off. */
+    @Test
+    void sysmonAsksALongRunningGoroutineToYield() {
+        Sched s = new Sched("preempt-ask", 1);
+        try {
+            long before = s.preemptRequests.get();
+            s.main(() -> {
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (s.preemptRequests.get() == before && System.nanoTime() < deadline) {
+                    s.newproc(null, () -> { });     // busy, with a preemption point each round
+                }
+            });
+            assertTrue(s.preemptRequests.get() > before, "no preemption request in 10 s");
+        } finally {
+            s.close();
+        }
+    }
+
     @Test
     void cpuLoopIsHandedOffAtOneP() {
         Sched s = new Sched("hog", 1);
