@@ -51,6 +51,8 @@ final class M extends Thread {
     P p;
     volatile P nextp;
     boolean spinning;
+    /** the time of the last GoBlock/GoSched this M emitted, for the next GoStart (0: read the clock). */
+    private long traceTs;
     volatile G curg;
     /** sysmon took this M's P while it was inside curg (Go's _Gsyscall). */
     volatile boolean syscall;
@@ -146,9 +148,11 @@ final class M extends Thread {
             gp = sched.globrunq.get(pp, sched.gomaxprocs, 1);
         }
         // pass 3: runnext, then the local queue
+        long startTs = 0;
         if (gp == null) {
             gp = pp.runq.get(inherit);
             inh = inherit[0];
+            startTs = traceTs; // straight from our own queue: GoStart may share the stop's time
             if (gp != null && inh && pp.preempt) {
                 // the shared time slice ran past 10 ms: the woken goroutine waits its turn
                 pp.preempt = false;
@@ -174,11 +178,12 @@ final class M extends Thread {
         if (spinning) {
             resetspinning();
         }
-        execute(gp, inh);
+        traceTs = 0;
+        execute(gp, inh, startTs);
     }
 
     /** Runs gp on this M until it parks, yields or ends (Go's execute + the return path). */
-    private void execute(G gp, boolean inheritTime) {
+    private void execute(G gp, boolean inheritTime, long startTs) {
         P pp = p;
         if (!inheritTime) {
             pp.schedtick++;
@@ -196,7 +201,7 @@ final class M extends Thread {
         gp.takePreempt();  // a request for an earlier mount is void (Go clears gp.preempt too)
         curg = gp;
         if (Trace.on && !gp.foreign) {
-            Trace.emit(Trace.GO_START, pp.id, gp.goid, 0);
+            Trace.emitAt(Trace.GO_START, pp.id, gp.goid, 0, startTs);
         }
         long running = P.pack(id, P.P_RUNNING);
         pp.setStatus(running); // from here on sysmon may hand pp to another M
@@ -208,7 +213,7 @@ final class M extends Thread {
         }
         curg = null;
         if (Trace.on && !gp.foreign && gp.status != G.G_DEAD) {
-            traceStop(pp, gp);
+            traceTs = traceStop(pp, gp);
         }
         if (!pp.casStatus(running, P.pack(id, P.P_SCHED))) {
             exitsyscall();
@@ -216,13 +221,12 @@ final class M extends Thread {
     }
 
     /** The goroutine left the M without ending: it parked (GO_BLOCK) or was readied (GO_SCHED). */
-    private static void traceStop(P pp, G gp) {
+    private static long traceStop(P pp, G gp) {
         if (gp.queuedVolatile()) {
-            Trace.emit(Trace.GO_SCHED, pp.id, gp.goid, 0);
-        } else {
-            WaitReason r = gp.waitReason;
-            Trace.emit(Trace.GO_BLOCK, pp.id, gp.goid, r == null ? -1 : r.ordinal());
+            return Trace.emitAt(Trace.GO_SCHED, pp.id, gp.goid, 0, 0);
         }
+        WaitReason r = gp.waitReason;
+        return Trace.emitAt(Trace.GO_BLOCK, pp.id, gp.goid, r == null ? -1 : r.ordinal(), 0);
     }
 
     /**
@@ -269,6 +273,7 @@ final class M extends Thread {
      * stuck goroutine instead of wedging the P. Returns false if the P was handed off.
      */
     private boolean runTimers(TimerQueue t) {
+        traceTs = 0;                   // timer events come between: the next GoStart reads the clock
         if (spinning) {
             // An M running callbacks is not looking for work: if one blocks, it must not be
             // counted in nmspinning, or every ready() would wait for it to find the work (I2).

@@ -325,13 +325,12 @@ public final class Sched {
                 return;
             }
             gp.status = G.G_RUNNABLE;
-            if (Trace.on) {
-                G w = G.current();
-                Trace.emit(Trace.GO_UNBLOCK, -1, gp.goid, w == null ? 0 : w.goid);
-            }
         }
         if (gp.yielding) {
             gp.yielding = false;
+            if (Trace.on && !gp.foreign) {
+                traceUnblock(gp, -1);
+            }
             globrunq.put(gp); // Gosched: the back of the global queue
             wakepIfIdle();
             return;
@@ -343,12 +342,18 @@ public final class Sched {
                 long s = pp.status();
                 boolean next = gp != m.curg; // a goroutine readying itself goes to the tail
                 if (s == P.pack(m.id, P.P_SCHED)) {
+                    if (Trace.on && !gp.foreign) {
+                        traceUnblock(gp, pp.id);
+                    }
                     pp.runqput(gp, next);
                     wakepIfIdle();
                     return;
                 }
                 long run = P.pack(m.id, P.P_RUNNING);
                 if (s == run && pp.casStatus(run, P.pack(m.id, P.P_SCHED))) { // keeps P.I1
+                    if (Trace.on && !gp.foreign) {
+                        traceUnblock(gp, pp.id);  // C1: this thread holds pp (P_SCHED, ours)
+                    }
                     pp.runqput(gp, next);
                     pp.setStatus(run);
                     wakepIfIdle();
@@ -356,8 +361,20 @@ public final class Sched {
                 }
             }
         }
+        if (Trace.on && !gp.foreign) {
+            traceUnblock(gp, -1);
+        }
         globrunq.put(gp);
         wakepIfIdle();
+    }
+
+    /**
+     * GoUnblock, emitted before gp is queued (so before it can start) into the waker's P buffer
+     * when the waker holds that P (C1), else the shared one.
+     */
+    private static void traceUnblock(G gp, int p) {
+        G w = G.current();
+        Trace.emit(Trace.GO_UNBLOCK, p, gp.goid, w == null ? 0 : w.goid);
     }
 
     /** The M the calling thread runs on, if it is one of ours. */

@@ -160,10 +160,16 @@ public final class TraceRecorder implements Trace.Sink {
 
     @Override
     public void event(int kind, int p, long goid, long arg) {
+        eventAt(kind, p, goid, arg, 0);
+    }
+
+    @Override
+    public long eventAt(int kind, int p, long goid, long arg, long at) {
         if (stopped) {
-            return;
+            return 0;
         }
-        long ts = System.nanoTime() - baseNanos;
+        long now = at != 0 ? at : System.nanoTime();
+        long ts = now - baseNanos;
         PBuf b = p >= 0 && p < MAX_P ? pbuf(p) : shared;
         if (b != shared && !b.tryLock()) {
             b = shared;                         // C1 broken: never wait on an owner's buffer
@@ -176,6 +182,7 @@ public final class TraceRecorder implements Trace.Sink {
         } finally {
             b.unlock();
         }
+        return now;
     }
 
     @Override
