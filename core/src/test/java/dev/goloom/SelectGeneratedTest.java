@@ -493,6 +493,12 @@ class SelectGeneratedTest {
     /** How the combinations ended: a ready case, a panic, the default, woken, closed, interrupted. */
     private final int[] outcomes = new int[6];
 
+    String describeOutcomes() {
+        return "select combinations: ready " + outcomes[0] + ", panic " + outcomes[1] + ", default "
+                + outcomes[2] + ", woken " + outcomes[3] + ", closed while blocked " + outcomes[4]
+                + ", interrupted " + outcomes[5];
+    }
+
     /** What the chosen case saw. */
     record Fired(int slot, Integer value, Boolean ok) {
     }
@@ -815,9 +821,7 @@ class SelectGeneratedTest {
         for (int i = 0; i < outcomes.length; i++) {
             assertTrue(outcomes[i] > 0, "outcome " + i + " never happened: " + java.util.Arrays.toString(outcomes));
         }
-        System.out.println("select combinations: ready " + outcomes[0] + ", panic " + outcomes[1] + ", default "
-                + outcomes[2] + ", woken " + outcomes[3] + ", closed while blocked " + outcomes[4]
-                + ", interrupted " + outcomes[5]);
+        System.out.println(describeOutcomes());
     }
 
     @Test
@@ -840,7 +844,10 @@ class SelectGeneratedTest {
         for (Slot a : all) {
             for (Slot b : all) {
                 for (Slot c : all) {
-                    runCombination(rt, List.of(a, b, c), n % 5 - 1, n % 3 == 2 ? Waker.CLOSE : Waker.PARTNER, n);
+                    // the waker and the case it wakes from a hash of n: n's residues are tied to the slots
+                    long h = (n * 0x9E3779B97F4A7C15L) >>> 32;
+                    runCombination(rt, List.of(a, b, c), n % 5 - 1, (h & 1) == 0 ? Waker.CLOSE : Waker.PARTNER,
+                            (int) (h >>> 1) & 0xffff);
                     n++;
                 }
             }
