@@ -27,6 +27,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * unaffected. The child frees an 8 MB reserve when it catches the error, as an application that
  * survives an OutOfMemoryError must; {@code OomChild N no-headroom} runs without it (see
  * docs/TESTING.md for what that showed).
+ *
+ * <p>Known failure (open, internal/chan): a goroutine that runs out of memory while it holds a
+ * channel's lock (HChan.recvSlow allocates its sudog under the lock) leaves the lock held for
+ * ever; the child then hangs in {@code Chan.close} and this test fails after {@value
+ * #CHILD_SECONDS} s with the child's thread dump. Seen in about one run in four.
  */
 class OutOfMemoryFaultTest {
     @RegisterExtension
@@ -43,16 +48,41 @@ class OutOfMemoryFaultTest {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Thread pump = Thread.ofPlatform().start(() -> copy(p.getInputStream(), out));
-        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
-        if (!ended) {
-            p.destroyForcibly().waitFor();
+        boolean ended = false;
+        String dump = "";
+        try {
+            ended = p.waitFor(CHILD_SECONDS, TimeUnit.SECONDS);   // well inside the JUnit timeout
+            if (!ended) {
+                dump = threadDump(java, p.pid());
+            }
+        } finally {
+            if (p.isAlive()) {
+                p.destroyForcibly().waitFor();    // never leave the child behind (also when interrupted)
+            }
+            pump.join();
         }
-        pump.join();
         String text = out.toString(StandardCharsets.UTF_8);
         System.out.println(text.lines().limit(40).reduce("", (a, b) -> a + b + "\n"));
-        assertTrue(ended, "the child JVM hung:\n" + text);
+        assertTrue(ended, "the child JVM hung for " + CHILD_SECONDS + " s; its output:\n" + text
+                + "\nits threads:\n" + dump);
         assertTrue(text.contains("GOLOOM-OOM-OK"), text);
         assertEquals(0, p.exitValue(), text);
+    }
+
+    private static final int CHILD_SECONDS = 60;
+
+    /** The child's thread dump ({@code jcmd PID Thread.print} from the same JDK), for a hang. */
+    private static String threadDump(String java, long pid) {
+        try {
+            String jcmd = java.replaceFirst("java$", "jcmd");
+            Process j = new ProcessBuilder(jcmd, Long.toString(pid), "Thread.print").redirectErrorStream(true).start();
+            ByteArrayOutputStream o = new ByteArrayOutputStream();
+            copy(j.getInputStream(), o);
+            j.waitFor(20, TimeUnit.SECONDS);
+            return o.toString(StandardCharsets.UTF_8);
+        } catch (IOException | InterruptedException e) {
+            return "(no thread dump: " + e + ")";
+        }
     }
 
     private static void copy(InputStream in, ByteArrayOutputStream out) {
