@@ -157,4 +157,59 @@ class MisuseTest {
     void poolWithoutNewReturnsNull() {
         assertNull(new Pool<String>(null).get(), "Go: Get with a nil New returns nil");
     }
+
+    /**
+     * The exact words of the table's rows whose own tests check only the exception's type (or a
+     * fragment of its message): a changed message fails here.
+     */
+    @Test
+    void messagesAreTheTablesWords() throws Exception {
+        npe("goloom: go(null): the task is null", () -> dev.goloom.Go.go(null));
+        IllegalArgumentException procs = assertThrows(IllegalArgumentException.class,
+                () -> GoRuntime.builder().maxProcs(0));
+        assertEquals("goloom: maxProcs must be at least 1, got 0", procs.getMessage());
+        GoRuntime rt = GoRuntime.builder().name("words").maxProcs(1).build();
+        procs = assertThrows(IllegalArgumentException.class, () -> rt.maxProcs(-3));
+        assertEquals("goloom: maxProcs must be at least 1, got -3", procs.getMessage());
+        npe("goloom: go(null): the task is null", () -> rt.go(null));
+        java.util.concurrent.ExecutorService ex = rt.executor();
+        ex.shutdown();
+        java.util.concurrent.RejectedExecutionException rej = assertThrows(
+                java.util.concurrent.RejectedExecutionException.class, () -> ex.execute(() -> { }));
+        assertEquals("goloom: executor is shut down", rej.getMessage());
+        rt.close();
+        IllegalStateException closed = assertThrows(IllegalStateException.class, () -> rt.go(() -> { }));
+        assertEquals("goloom: runtime 'words' is closed", closed.getMessage());
+        UnsupportedOperationException global = assertThrows(UnsupportedOperationException.class,
+                () -> GoRuntime.global().close());
+        assertEquals("goloom: the global runtime cannot be closed", global.getMessage());
+
+        IllegalArgumentException make = assertThrows(IllegalArgumentException.class, () -> Chan.make(-1));
+        assertEquals("makechan: size out of range: -1", make.getMessage());
+        IllegalArgumentException dflt = assertThrows(IllegalArgumentException.class,
+                () -> Select.select(Select.otherwise(null), Select.otherwise(null)));
+        assertEquals("select: multiple defaults in select", dflt.getMessage());
+        npe("select: case 1 is null", () -> Select.select(Select.otherwise(null), null));
+        IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class,
+                () -> Select.select(new Select.Case() { }));
+        assertTrue(foreign.getMessage().startsWith("select: case 0 ("), foreign.getMessage());
+
+        npe("nil key", () -> Context.withValue(Context.background(), null, 1));
+
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+                () -> new dev.goloom.x.Semaphore(-2));
+        assertEquals("semaphore: negative size -2", size.getMessage());
+        dev.goloom.x.Semaphore sem = new dev.goloom.x.Semaphore(1);
+        for (org.junit.jupiter.api.function.Executable call : java.util.List.<org.junit.jupiter.api.function.Executable>of(
+                () -> sem.acquire(Context.background(), -1), () -> sem.tryAcquire(-1), () -> sem.release(-1))) {
+            IllegalArgumentException w = assertThrows(IllegalArgumentException.class, call);
+            assertEquals("semaphore: negative weight -1", w.getMessage());
+        }
+        IllegalStateException burst = assertThrows(IllegalStateException.class,
+                () -> new dev.goloom.x.RateLimiter(10, 3).awaitN(Context.background(), 4));
+        assertEquals("rate: Wait(n=4) exceeds limiter's burst 3", burst.getMessage());
+        IllegalArgumentException workers = assertThrows(IllegalArgumentException.class,
+                () -> dev.goloom.x.Pipelines.fanOut(Context.background(), Chan.<Integer>make(), 0, n -> n));
+        assertEquals("pipelines: fanOut needs at least one worker, got 0", workers.getMessage());
+    }
 }

@@ -61,9 +61,62 @@ public final class LinearizabilityChecker<T, S> {
         }
     };
 
-    /** An operation: argument generator, the real call, the model's step. */
-    private record Op<T, S>(String name, Function<SplittableRandom, Object> arg,
-                            BiFunction<T, Object, Object> run, BiFunction<S, Object, Object> model) {
+    /**
+     * What a {@link #choiceOp choice operation}'s model returns when the observed result is not
+     * one the operation could have had in the model's state.
+     */
+    public static final Object REJECTED = new Object() {
+        @Override
+        public String toString() {
+            return "<rejected>";
+        }
+    };
+
+    /** What a choice operation's model is asked about a pending operation: could it complete? */
+    public static final Object PENDING = new Object() {
+        @Override
+        public String toString() {
+            return "<pending>";
+        }
+    };
+
+    /** A model step that also sees the observed result (for operations with several right answers). */
+    @FunctionalInterface
+    public interface Choice<S> {
+        /**
+         * Applies the operation to {@code state} as it happened with result {@code observed}
+         * ({@link #PENDING} for one still blocked at the end); returns {@link #BLOCKS} if it could
+         * not proceed in {@code state}, {@link #REJECTED} if {@code observed} is impossible here,
+         * anything else if it is possible (the state then holds its effect).
+         */
+        Object apply(S state, Object arg, Object observed);
+    }
+
+    /**
+     * An operation: argument generator (given the random source and the thread's index), the
+     * real call, the model's step (deterministic: its result must equal the real one), or a
+     * choice step (non-deterministic: it judges the real result).
+     */
+    private record Op<T, S>(String name, BiFunction<SplittableRandom, Integer, Object> arg,
+                            BiFunction<T, Object, Object> run, BiFunction<S, Object, Object> model,
+                            Choice<S> choice) {
+        /** Whether this operation, observed with {@code result}, can be applied to {@code state}. */
+        boolean step(S state, Object argument, Object result) {
+            if (choice != null) {
+                Object r = choice.apply(state, argument, result);
+                return r != BLOCKS && r != REJECTED;
+            }
+            Object r = model.apply(state, argument);
+            return r != BLOCKS && Objects.equals(r, result);
+        }
+
+        /** Whether this operation could complete in {@code state} (for a pending one: a lost wake-up). */
+        boolean couldComplete(S state, Object argument) {
+            if (choice != null) {
+                return choice.apply(state, argument, PENDING) != BLOCKS;
+            }
+            return model.apply(state, argument) != BLOCKS;
+        }
     }
 
     /** One operation in a history; {@code resp == Long.MAX_VALUE} while pending. */
@@ -94,6 +147,7 @@ public final class LinearizabilityChecker<T, S> {
     private final UnaryOperator<S> copy;
     private final List<Op<T, S>> ops = new ArrayList<>();
     private long quietNanos = TimeUnit.MILLISECONDS.toNanos(100);
+    private java.util.function.Consumer<T> unblock;
 
     private LinearizabilityChecker(Supplier<T> newImpl, Supplier<S> newModel, UnaryOperator<S> copy) {
         this.newImpl = newImpl;
@@ -110,7 +164,46 @@ public final class LinearizabilityChecker<T, S> {
     /** Registers an operation (argument generator, real call, model step returning {@link #BLOCKS} or the result). */
     public LinearizabilityChecker<T, S> op(String name, Function<SplittableRandom, Object> arg,
                                            BiFunction<T, Object, Object> run, BiFunction<S, Object, Object> model) {
-        ops.add(new Op<>(name, arg, run, model));
+        ops.add(new Op<>(name, (r, t) -> arg.apply(r), run, model, null));
+        return this;
+    }
+
+    /**
+     * Registers an operation whose argument may depend on the index of the thread that runs it
+     * (for per-thread ownership: "unlock what this thread locked"), with a deterministic model.
+     */
+    public LinearizabilityChecker<T, S> threadOp(String name, BiFunction<SplittableRandom, Integer, Object> arg,
+                                                 BiFunction<T, Object, Object> run, BiFunction<S, Object, Object> model) {
+        ops.add(new Op<>(name, arg, run, model, null));
+        return this;
+    }
+
+    /**
+     * Registers an operation with several right answers in one state (a select among ready
+     * cases picks one at random): the {@link Choice} model judges the observed result.
+     */
+    public LinearizabilityChecker<T, S> choiceOp(String name, Function<SplittableRandom, Object> arg,
+                                                 BiFunction<T, Object, Object> run, Choice<S> model) {
+        ops.add(new Op<>(name, (r, t) -> arg.apply(r), run, null, model));
+        return this;
+    }
+
+    /** A {@link #choiceOp} whose argument may depend on the thread's index (see {@link #threadOp}). */
+    public LinearizabilityChecker<T, S> threadChoiceOp(String name, BiFunction<SplittableRandom, Integer, Object> arg,
+                                                       BiFunction<T, Object, Object> run, Choice<S> model) {
+        ops.add(new Op<>(name, arg, run, null, model));
+        return this;
+    }
+
+    /**
+     * For structures with waits that do not answer interrupts (RWMutex's rLock, a writer waiting
+     * for readers): once the scenario's remaining operations count as pending, {@code unblock}
+     * is called on the structure repeatedly (from the checker's thread) until every worker
+     * thread has ended, e.g. to release every lock the scenario holds. Operations that complete
+     * only then still count as pending (as if they had not happened).
+     */
+    public LinearizabilityChecker<T, S> unblock(java.util.function.Consumer<T> unblock) {
+        this.unblock = unblock;
         return this;
     }
 
@@ -137,7 +230,7 @@ public final class LinearizabilityChecker<T, S> {
                 List<Event> mine = new ArrayList<>();
                 for (int i = 0; i < opsPerThread; i++) {
                     Op<T, S> op = ops.get(rnd.nextInt(ops.size()));
-                    mine.add(new Event(t, op, op.arg.apply(rnd)));
+                    mine.add(new Event(t, op, op.arg.apply(rnd, t)));
                 }
                 scenario.add(mine);
             }
@@ -211,6 +304,15 @@ public final class LinearizabilityChecker<T, S> {
             for (Thread t : ts) {
                 t.interrupt();
             }
+            if (unblock != null) {
+                long deadline = System.nanoTime() + GoTestSupport.LONG_DELAY.toNanos();
+                for (Thread t : ts) {
+                    while (t.isAlive() && System.nanoTime() < deadline) {
+                        unblock.accept(impl);
+                        t.join(1);
+                    }
+                }
+            }
             for (Thread t : ts) {
                 t.join(GoTestSupport.LONG_DELAY.toMillis());
                 if (t.isAlive()) {
@@ -226,6 +328,17 @@ public final class LinearizabilityChecker<T, S> {
         // an event whose thread was interrupted before it was invoked never happened at all
         // (and one begun after the decision to stop, left pending by the interrupt, neither)
         history.removeIf(e -> e.inv == 0 || (e.resp == Long.MAX_VALUE && e.inv > stopStamp));
+        if (unblock != null) {
+            // the history is cut at stopStamp: what completed only after it (because unblock
+            // released it) was blocked at the cut, and what began after it is not in the history
+            for (Event e : history) {
+                if (e.resp != Long.MAX_VALUE && e.resp > stopStamp) {
+                    e.resp = Long.MAX_VALUE;
+                    e.result = null;
+                }
+            }
+            history.removeIf(e -> e.inv > stopStamp);
+        }
         history.sort((a, b) -> Long.compare(a.inv, b.inv));
         return history;
     }
@@ -249,7 +362,7 @@ public final class LinearizabilityChecker<T, S> {
     private boolean search(Event[] c, long done, S state, List<Event> pending, Set<Memo> seen) {
         if (Long.bitCount(done) == c.length) {
             for (Event p : pending) {
-                if (((Op<T, S>) p.op).model.apply(copy.apply(state), p.arg) != BLOCKS) {
+                if (((Op<T, S>) p.op).couldComplete(copy.apply(state), p.arg)) {
                     return false; // it could have completed: a lost wake-up
                 }
             }
@@ -269,8 +382,7 @@ public final class LinearizabilityChecker<T, S> {
                 continue; // linearized, or some pending one returned before this one began
             }
             S next = copy.apply(state);
-            Object r = ((Op<T, S>) c[i].op).model.apply(next, c[i].arg);
-            if (r != BLOCKS && Objects.equals(r, c[i].result) && search(c, done | (1L << i), next, pending, seen)) {
+            if (((Op<T, S>) c[i].op).step(next, c[i].arg, c[i].result) && search(c, done | (1L << i), next, pending, seen)) {
                 return true;
             }
         }
