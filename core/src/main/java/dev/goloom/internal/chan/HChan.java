@@ -283,7 +283,13 @@ public final class HChan {
             unlock();
             throw new GoInterruptedException();
         }
-        Sudog sg = Sudog.acquire(me, this, v);
+        Sudog sg;
+        try {
+            sg = Sudog.acquire(me, this, v);       // may allocate: an Error must not keep the lock
+        } catch (Throwable t) {
+            unlock();
+            throw t;
+        }
         sendq.enqueue(sg);
         unlock();
         parkUntilDone(sg, WaitReason.CHAN_SEND);
@@ -414,7 +420,13 @@ public final class HChan {
             unlock();
             throw new GoInterruptedException();
         }
-        Sudog sg = Sudog.acquire(me, this, null);
+        Sudog sg;
+        try {
+            sg = Sudog.acquire(me, this, null);       // may allocate: an Error must not keep the lock
+        } catch (Throwable t) {
+            unlock();
+            throw t;
+        }
         recvq.enqueue(sg);
         unlock();
         parkUntilDone(sg, WaitReason.CHAN_RECEIVE);
@@ -504,10 +516,14 @@ public final class HChan {
                 if (single == null) {
                     single = t;
                 } else {
-                    if (many == null) {
-                        many = new ArrayList<>();
+                    try {
+                        if (many == null) {
+                            many = new ArrayList<>();
+                        }
+                        many.add(t);
+                    } catch (OutOfMemoryError e) {
+                        Park.ready(t);         // no memory to remember it: ready it now, locked
                     }
-                    many.add(t);
                 }
             }
         }

@@ -168,30 +168,42 @@ public final class SelectGo {
             selunlock(cases, order, n, norder);
             throw new GoInterruptedException();
         }
-        SelectState st = new SelectState();
+        // Allocate first, enqueue second: an Error while allocating (OutOfMemoryError) must
+        // leave every channel unlocked and no sudog of ours in a queue.
+        SelectState st;
         Sudog sglist = null;
         Sudog tail = null;
-        for (int k = 0; k < norder; k++) {
-            int i = order[n + k];
-            Scase cas = cases[i];
-            Sudog sg = new Sudog();
-            sg.thread = me;
-            sg.c = cas.c;
-            sg.sel = st;
-            sg.caseIndex = i;
-            if (cas.kind == Scase.SEND) {
-                sg.elem = cas.elem;
-                sg.isSend = true;
-                cas.c.sendq.enqueue(sg);
-            } else {
-                cas.c.recvq.enqueue(sg);
+        try {
+            st = new SelectState();
+            for (int k = 0; k < norder; k++) {
+                int i = order[n + k];
+                Scase cas = cases[i];
+                Sudog sg = new Sudog();
+                sg.thread = me;
+                sg.c = cas.c;
+                sg.sel = st;
+                sg.caseIndex = i;
+                if (cas.kind == Scase.SEND) {
+                    sg.elem = cas.elem;
+                    sg.isSend = true;
+                }
+                if (tail == null) {
+                    sglist = sg;
+                } else {
+                    tail.waitlink = sg;
+                }
+                tail = sg;
             }
-            if (tail == null) {
-                sglist = sg;
+        } catch (Throwable t) {
+            selunlock(cases, order, n, norder);
+            throw t;
+        }
+        for (Sudog sg = sglist; sg != null; sg = sg.waitlink) {
+            if (sg.isSend) {
+                sg.c.sendq.enqueue(sg);
             } else {
-                tail.waitlink = sg;
+                sg.c.recvq.enqueue(sg);
             }
-            tail = sg;
         }
         selunlock(cases, order, n, norder);
 

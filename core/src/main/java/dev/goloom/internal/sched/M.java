@@ -51,6 +51,8 @@ final class M extends Thread {
     P p;
     volatile P nextp;
     boolean spinning;
+    /** OutOfMemoryErrors this M survived (white box). */
+    int oomRounds;
     /** the time of the last GoBlock/GoSched this M emitted, for the next GoStart (0: read the clock). */
     private long traceTs;
     volatile G curg;
@@ -82,11 +84,21 @@ final class M extends Thread {
                 acquirep(pp);
             }
             while (!sched.mExit(this)) {
-                schedule();
+                try {
+                    schedule();
+                } catch (OutOfMemoryError oom) {
+                    // The heap is full (the JDK may fail to thaw a continuation's stack). An M
+                    // that died would take its P with it: carry on, as the goroutines do.
+                    oomRounds++;
+                }
             }
         } catch (Throwable t) {
-            System.err.println("goloom: fatal error in scheduler thread " + getName() + ": " + t);
-            t.printStackTrace();
+            try {
+                System.err.println("goloom: fatal error in scheduler thread " + getName() + ": " + t);
+                t.printStackTrace();
+            } catch (Throwable ignored) {
+                // nothing more can be said without memory
+            }
         } finally {
             sched.mExited(this);
         }
@@ -207,9 +219,15 @@ final class M extends Thread {
         pp.setStatus(running); // from here on sysmon may hand pp to another M
         try {
             gp.runCont();
+        } catch (OutOfMemoryError oom) {
+            oomRounds++;                 // printing would need memory too; see run()
         } catch (Throwable t) {
-            System.err.println("goloom: continuation of " + gp + " failed: " + t);
-            t.printStackTrace();
+            try {
+                System.err.println("goloom: continuation of " + gp + " failed: " + t);
+                t.printStackTrace();
+            } catch (OutOfMemoryError ignored) {
+                oomRounds++;
+            }
         }
         curg = null;
         if (Trace.on && !gp.foreign && gp.status != G.G_DEAD) {

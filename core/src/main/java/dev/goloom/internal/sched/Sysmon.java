@@ -55,6 +55,7 @@ final class Sysmon extends Thread {
 
     private final Sched sched;
     private volatile boolean stop;
+    private boolean oomReported;
     private final long schedtraceMs;
     private final long start = System.nanoTime();
     private long lastTrace;
@@ -119,10 +120,28 @@ final class Sysmon extends Thread {
                 acted |= timers(now);
                 schedtrace(now);
             } catch (Throwable t) {
-                System.err.println("goloom: sysmon: " + t);
                 acted = false;
+                reportFailure(t);             // never lets sysmon end (hand-offs, timers)
             }
             idle = acted || busy() ? 0 : idle + 1;
+        }
+    }
+
+    /**
+     * Prints a failure of one round; with the heap full (OutOfMemoryError) printing may fail
+     * too, and that must not end sysmon: every later hand-off and timer check depends on it.
+     */
+    private void reportFailure(Throwable t) {
+        if (t instanceof OutOfMemoryError) {
+            if (oomReported) {
+                return;                   // once: a full heap fails every round until freed
+            }
+            oomReported = true;
+        }
+        try {
+            System.err.println("goloom: sysmon: " + t);
+        } catch (Throwable ignored) {
+            // no memory even for the message: carry on, the next round may succeed
         }
     }
 

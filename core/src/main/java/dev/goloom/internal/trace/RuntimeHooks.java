@@ -140,8 +140,9 @@ public final class RuntimeHooks {
                         JMX_OPS.take().run();
                     } catch (InterruptedException e) {
                         return;
-                    } catch (RuntimeException | LinkageError e) {
-                        // JMX is best effort: a failure must not stop later operations
+                    } catch (RuntimeException | Error e) {
+                        // JMX is best effort: a failure (an OutOfMemoryError too) must not stop
+                        // later operations
                     }
                 }
             });
