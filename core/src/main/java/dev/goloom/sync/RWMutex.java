@@ -53,8 +53,11 @@ import java.lang.invoke.VarHandle;
  * <h2>Misuse</h2>
  * {@code rUnlock()} without a read lock throws {@link IllegalStateException}
  * ({@code "sync: RUnlock of unlocked RWMutex"}), {@code unlock()} without the write lock
- * {@code "sync: Unlock of unlocked RWMutex"}; both are fatal errors in Go. Neither changes the
- * lock's state.
+ * {@code "sync: Unlock of unlocked RWMutex"}; both are fatal errors in Go. A misuse on its own
+ * leaves the lock's state unchanged; a misuse that races other calls of the same lock (an
+ * {@code unlock()} racing a misused {@code rUnlock()}, say) may not, as in Go, where the program
+ * would already have died: treat the lock as broken after any misuse
+ * ({@code RWMutexLincheckTest#misuseIsNotAtomic}).
  *
  * <h2>Memory consistency effects</h2>
  * As in Go: the n'th {@code unlock()} happens-before the m'th {@code lock()} returns (n &lt; m);
@@ -191,9 +194,13 @@ public final class RWMutex {
     }
 
     /**
-     * Tries to lock for writing without blocking: Go's {@code TryLock}.
+     * Tries to lock for writing without blocking: Go's {@code TryLock}. As Go's, it may fail
+     * spuriously when it races another {@code tryLock()} or a reader (both can fail although the
+     * lock was free: {@code RWMutexLincheckTest#concurrentTryLocksFailSpuriously}); it never
+     * succeeds while a reader or writer holds the lock.
      *
-     * @return false if any reader or writer holds the lock
+     * @return true if the write lock was taken; false if a reader or writer holds the lock, or
+     *         (rarely) when racing another locker
      */
     public boolean tryLock() {
         if (!w.tryLock()) {

@@ -30,7 +30,9 @@ import java.util.Objects;
  * Calls of {@code add} with a positive delta that start from a zero counter must happen before
  * {@code await}. A WaitGroup may be reused, but only after every {@code await} of the previous
  * round has returned. Misuse throws {@link IllegalStateException} with Go's message:
- * {@code "sync: negative WaitGroup counter"} (the counter is left unchanged),
+ * {@code "sync: negative WaitGroup counter"} (the counter is left unchanged when the misuse
+ * races nothing; a misused {@code done()} racing an {@code await()} can strand that waiter, as
+ * in Go, where the panic would end the program: {@code WaitGroupLincheckTest}),
  * {@code "sync: WaitGroup misuse: Add called concurrently with Wait"}, and
  * {@code "sync: WaitGroup is reused before previous Wait has returned"} (thrown by the
  * {@code await} that detects it, as Go panics there). Go detects the last two on a best-effort
