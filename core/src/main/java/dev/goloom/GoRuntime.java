@@ -127,7 +127,15 @@ public final class GoRuntime implements AutoCloseable {
         return sched::newThread;
     }
 
-    /** Stops accepting goroutines, waits for the live ones to end, then stops the carriers. */
+    /**
+     * Stops accepting goroutines, waits for the live ones to end, then stops the carriers. After
+     * it begins, {@code go()} throws {@link IllegalStateException} ("goloom: runtime 'NAME' is
+     * closed"). Like {@link java.util.concurrent.ExecutorService#close()}: if the calling thread
+     * is interrupted while waiting, every live goroutine is interrupted (a goroutine blocked in a
+     * goloom primitive gets {@link GoInterruptedException}) and close() keeps waiting; it returns
+     * with the interrupt flag set. Called from one of the runtime's own goroutines, it waits for
+     * all the others.
+     */
     @Override
     public void close() {
         if (this == global) {

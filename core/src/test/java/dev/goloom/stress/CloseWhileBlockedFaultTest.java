@@ -98,6 +98,51 @@ class CloseWhileBlockedFaultTest {
         assertThrows(IllegalStateException.class, () -> rt.go(() -> { }));
     }
 
+    /**
+     * close() interrupted while goroutines block: as ExecutorService.close(), it interrupts them
+     * (each gets GoInterruptedException from its recv, the channel keeps no value), keeps
+     * waiting until they end, stops the carriers and returns with the interrupt flag set.
+     */
+    @Test
+    void interruptedCloseInterruptsTheGoroutinesAndStillWaits() throws Exception {
+        GoRuntime rt = GoRuntime.builder().name("interrupted-close").maxProcs(2).build();
+        Chan<Integer> ch = Chan.make();
+        WaitGroup started = new WaitGroup();
+        AtomicInteger interruptedInside = new AtomicInteger();
+        started.add(N);
+        for (int i = 0; i < N; i++) {
+            rt.go(() -> {
+                started.done();
+                try {
+                    ch.recv();
+                } catch (dev.goloom.GoInterruptedException e) {
+                    interruptedInside.incrementAndGet();
+                }
+            });
+        }
+        started.await();
+        AtomicBoolean flagAfter = new AtomicBoolean();
+        Thread closer = Thread.ofPlatform().name("closer").start(() -> {
+            rt.close();
+            flagAfter.set(Thread.currentThread().isInterrupted());
+        });
+        assertTrue(GoTestSupport.awaitCondition(GoTestSupport.LONG_DELAY, () -> {
+            try {
+                rt.go(() -> { }).id();
+                return false;
+            } catch (IllegalStateException e) {
+                return true;
+            }
+        }), "go() is refused once close() has begun");
+        closer.interrupt();
+        closer.join(GoTestSupport.LONG_DELAY.toMillis());
+        assertFalse(closer.isAlive(), "close() did not return after interrupting:\n" + rt.dump());
+        assertEquals(N, interruptedInside.get(), "every blocked goroutine was interrupted");
+        assertEquals(0, rt.numGoroutine(), rt::dump);
+        assertTrue(flagAfter.get(), "close() returns with the interrupt flag set");
+        assertEquals(0, ch.len());
+    }
+
     @Test
     void closeOfAnIdleRuntimeReturnsAtOnceAndTwiceIsHarmless() {
         GoRuntime rt = GoRuntime.builder().name("idle").maxProcs(1).build();

@@ -955,16 +955,39 @@ public final class Sched {
     /** Stops accepting goroutines, waits for the live ones to end, then stops Ms and sysmon. */
     public void close() {
         closed = true;
-        for (G g : allGs()) {
-            Thread t = g.thread;
-            if (t != null && t != Thread.currentThread()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+        Thread me = Thread.currentThread();
+        boolean interrupted = false;
+        // Until no goroutine but the caller is left: a go() that read `closed` just before it
+        // was set registers after a snapshot, so one pass is not enough.
+        for (boolean waited = true; waited; ) {
+            waited = false;
+            for (G g : allGs()) {
+                Thread t = g.thread;
+                if (t == null || t == me) {
+                    continue;
                 }
+                while (t.isAlive()) {
+                    try {
+                        t.join();
+                    } catch (InterruptedException e) {
+                        // As ExecutorService.close(): interrupted while waiting, it interrupts
+                        // every goroutine (shutdownNow) and keeps waiting; the flag is restored.
+                        if (!interrupted) {
+                            interrupted = true;
+                            for (G x : allGs()) {
+                                Thread xt = x.thread;
+                                if (xt != null && xt != me) {
+                                    xt.interrupt();
+                                }
+                            }
+                        }
+                    }
+                }
+                waited = true;
             }
+        }
+        if (interrupted) {
+            me.interrupt();
         }
         if (gmp) {
             java.util.List<M> idle = new ArrayList<>();
