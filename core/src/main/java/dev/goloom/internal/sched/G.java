@@ -46,6 +46,10 @@ public final class G implements Goroutine, Executor {
      *     volatile, read by dumps (a benign race: a dump may show a reason a moment stale).
      *   m, schedlink: written by the scheduler only while it owns the g (in a queue or mounted);
      *     published through the run queues' release/acquire pairs.
+     *   leakArmed: volatile; set by a running leak check, cleared under the registry's stripe
+     *     lock (AllGs.strengthen/settle). execute() reads it after ready() (which follows the
+     *     JDK's PARKED -> UNPARKED transition): the pair of LeakCheck's "arm, then read the park
+     *     state" (see there). One volatile read per wake-up; nothing is allocated per park.
      */
 
     // status words: Go's _Gxxx. Transitions:

@@ -33,6 +33,11 @@ final class RunQueue<T> {
      *   I3 an element is taken exactly once: takers claim [h, h+n) by CAS head h -> h+n; a taker
      *      uses the slots it read only if its CAS succeeded.
      *   I4 an element is in at most one of {runnext, the ring}.
+     *   I5 slots of taken elements are cleared by the owner (scrub, and steal's own returned slot)
+     *      so that the ring does not keep goroutines reachable after they ran: Go's runq holds
+     *      guintptrs its GC ignores; here a stale slot would hide a leaked goroutine from the GC
+     *      (LeakCheck). Only indices below a head the owner saw and at least tail - SIZE are
+     *      cleared, which no queued element shares (I2).
      *
      * Ownership
      *   tail: written by the owner only; read by stealers (acquire).
