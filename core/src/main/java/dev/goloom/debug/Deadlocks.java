@@ -3,12 +3,14 @@ package dev.goloom.debug;
 import dev.goloom.GoRuntime;
 import dev.goloom.GoroutineInfo;
 import dev.goloom.internal.sched.G;
+import dev.goloom.internal.sched.LeakCheck;
 import dev.goloom.internal.sched.WaitReason;
 import dev.goloom.internal.trace.WaitForGraph;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Partial deadlocks and permanently blocked goroutines, found while the rest of the program
@@ -35,11 +37,24 @@ import java.util.Map;
  * <li><b>Blocked forever by construction</b> ({@link #blockedForever}): goroutines parked on a
  *     nil channel or in a {@code select} with no cases. Nothing can ever wake them (Go's
  *     leak profile reports these too).</li>
- * <li><b>Channel waits</b> contribute no edges: a channel has no owner, and whoever holds a
- *     reference to it may yet send or receive. Go 1.26's goroutine leak profile decides this with
- *     the garbage collector (a goroutine blocked on a channel no runnable goroutine can reach);
- *     goloom cannot, see docs/DEBUGGING.md ("Leaks that only the GC could prove").</li>
+ * <li><b>Channel waits</b> contribute no edges to the graph: a channel has no owner, and whoever
+ *     holds a reference to it may yet send or receive. That question is the garbage collector's:
+ *     see the next point.</li>
+ * <li><b>Leaked goroutines</b> ({@link #leaked}): Go 1.26's goroutine leak profile. Goroutines
+ *     parked on a channel, a select, a Mutex/RWMutex, a WaitGroup or a Cond that nothing live can
+ *     reach any more can never be woken; the JVM's garbage collector proves it (it collects them),
+ *     and they are reported with the stack captured just before. Unlike Go, which keeps leaked
+ *     goroutines for inspection, goloom lets the GC reclaim them: they are gone from
+ *     {@code numGoroutine()} and the dump afterwards. Sound (a reported goroutine could never
+ *     run again) but not complete: see docs/DEBUGGING.md ("Leaks the GC proves").</li>
  * </ul>
+ *
+ * {@snippet :
+ * String leaks = Deadlocks.leakReport(rt);    // runs a few GCs; "" when nothing leaked
+ * if (!leaks.isEmpty()) {
+ *     System.err.print(leaks);                  // goroutine 12 [chan send (leaked)]: ...
+ * }
+ * }
  *
  * <h2>Memory consistency effects</h2>
  * A result is a snapshot checked twice: each cycle is confirmed by re-reading every member's
@@ -101,6 +116,84 @@ public final class Deadlocks {
             }
         }
         return out;
+    }
+
+    /**
+     * Goroutines of {@code rt} leaked for good, proven by the garbage collector: each was parked
+     * in an untimed wait on a channel, a select, a Mutex/RWMutex, a WaitGroup, a Cond or a
+     * semaphore, and nothing live could reach the goroutine any more (so nothing could ever send,
+     * receive, unlock, signal or interrupt it). Go's {@code goroutineleak} profile (Go 1.26).
+     *
+     * <p>Each snapshot (stack, wait reason, how long) was taken just before the GC. The leaked
+     * goroutines are reclaimed: when this returns they are no longer counted by
+     * {@link GoRuntime#numGoroutine()} nor listed by {@link GoRuntime#goroutines()}; their ids
+     * stay known to {@link #reclaimedLeaks} (the JUnit leak extension asks it).
+     *
+     * <p>Blocking: runs up to three {@link System#gc()} rounds (tens to hundreds of milliseconds on
+     * a large heap); one check runs at a time in the JVM. Never reports a goroutine that could
+     * still be woken: sleeping goroutines, goroutines with a timeout, in socket I/O, in a JDK
+     * lock, runnable or running ones are never candidates, and one that some live object (a
+     * field, a local of any running thread, a {@link dev.goloom.Goroutine} handle you kept, a
+     * timer) still reaches is not collected. See docs/DEBUGGING.md for what it can miss.
+     *
+     * <p>Memory consistency effects: a goroutine woken while the check runs is held strongly
+     * again by its waker before it runs, so it is never reported.
+     *
+     * @return the leaked goroutines' snapshots, by id (empty when none)
+     * @throws IllegalStateException when the check cannot run: see {@link #leakCheckUnavailable}
+     */
+    public static List<GoroutineInfo> leaked(GoRuntime rt) {
+        List<GoroutineInfo> out = new ArrayList<>();
+        for (LeakCheck.Leaked l : LeakCheck.run(Goroutines.sched(rt))) {
+            out.add(l.info());
+        }
+        return out;
+    }
+
+    /**
+     * Runs {@link #leaked} and formats the result in Go's traceback format, each header marked
+     * {@code (leaked)} as Go 1.26 prints it, with a summary line first; "" when nothing leaked;
+     * one line saying why when the check cannot run in this JVM.
+     */
+    public static String leakReport(GoRuntime rt) {
+        Optional<String> why = leakCheckUnavailable(rt);
+        if (why.isPresent()) {
+            return "goroutine leak check unavailable: " + why.get() + "\n";
+        }
+        List<LeakCheck.Leaked> l;
+        try {
+            l = LeakCheck.run(Goroutines.sched(rt));
+        } catch (IllegalStateException e) {
+            return e.getMessage().replaceFirst("^goloom: ", "") + "\n";
+        }
+        return leakText(l);
+    }
+
+    /**
+     * Why {@link #leaked} cannot run for {@code rt} (empty when it can): goroutines must run on
+     * goloom's scheduler and start in goloom's JDK thread container, which needs the JVM flag
+     * {@code --add-opens java.base/java.lang=ALL-UNNAMED} (as the scheduler does) and no
+     * {@code -Dgoloom.threadContainer=false}.
+     */
+    public static Optional<String> leakCheckUnavailable(GoRuntime rt) {
+        return Optional.ofNullable(LeakCheck.unavailable(Goroutines.sched(rt)));
+    }
+
+    /**
+     * The leak report of those of {@code ids} that a {@link #leaked} check (run by anyone, in
+     * any runtime) found leaked and reclaimed; "" when none. The last 10,000 are remembered.
+     */
+    public static String reclaimedLeaks(java.util.Collection<Long> ids) {
+        return ids.isEmpty() ? "" : leakText(LeakCheck.reclaimed(ids));
+    }
+
+    private static String leakText(List<LeakCheck.Leaked> l) {
+        if (l.isEmpty()) {
+            return "";
+        }
+        return "goroutine leak: " + l.size() + (l.size() == 1 ? " goroutine" : " goroutines")
+                + " blocked for good (nothing live can reach what they wait on; proven by the GC, reclaimed)\n\n"
+                + LeakCheck.format(l);
     }
 
     /** A report of {@link #find} and {@link #blockedForever}, empty when there is nothing. */

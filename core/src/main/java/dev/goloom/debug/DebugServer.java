@@ -36,6 +36,9 @@ import java.util.concurrent.Executors;
  *     line; {@code ?json=1} as JSON</td></tr>
  * <tr><td>{@code /debug/goloom/deadlocks}</td><td>partial deadlocks and goroutines blocked
  *     forever ({@link Deadlocks#report})</td></tr>
+ * <tr><td>{@code /debug/goloom/goroutineleak}</td><td>Go 1.26's goroutine leak profile: the
+ *     goroutines the GC proves can never be woken ({@link Deadlocks#leakReport}; runs a few GCs
+ *     and reclaims them)</td></tr>
  * <tr><td>{@code /debug/goloom/trace?seconds=N}</td><td>records an execution trace for N seconds
  *     (default 1, at most 60) and returns the file, for {@code ./goloom trace view}</td></tr>
  * </table>
@@ -134,6 +137,10 @@ public final class DebugServer implements AutoCloseable {
                 case "deadlocks" -> {
                     String r = Deadlocks.report(rt);
                     text(ex, 200, r.isEmpty() ? "no partial deadlock found\n" : r);
+                }
+                case "goroutineleak" -> {
+                    String r = Deadlocks.leakReport(rt);
+                    text(ex, 200, r.isEmpty() ? "no leaked goroutine found\n" : r);
                 }
                 case "trace" -> trace(ex, q);
                 default -> text(ex, 404, "404 page not found\n");
@@ -261,6 +268,7 @@ public final class DebugServer implements AutoCloseable {
             <li><a href="goroutines?debug=2">goroutines?debug=2</a>: every goroutine, Go's traceback format</li>
             <li><a href="sched">sched</a> (<a href="sched?json=1">json</a>): scheduler counters</li>
             <li><a href="deadlocks">deadlocks</a>: partial deadlocks, goroutines blocked forever</li>
+            <li><a href="goroutineleak">goroutineleak</a>: goroutines the GC proves can never be woken (runs GCs)</li>
             <li><a href="trace?seconds=1">trace?seconds=N</a>: an execution trace (./goloom trace view FILE)</li>
             </ul></body></html>
             """;

@@ -62,6 +62,9 @@ class DebugServerTest {
                 assertEquals(404, get(http, base + "nope").statusCode());
                 assertEquals(400, get(http, base + "trace?seconds=x").statusCode());
                 assertTrue(get(http, base + "deadlocks").body().startsWith("no partial deadlock"));
+                // the three are parked, but the test holds their handles: reachable, not leaked
+                String leaks = get(http, base + "goroutineleak").body();
+                assertTrue(leaks.startsWith("no leaked goroutine"), leaks);
             } finally {
                 release.set(true);
                 for (G g : gs) {

@@ -2,6 +2,7 @@ package dev.goloom.junit;
 
 import dev.goloom.GoRuntime;
 import dev.goloom.GoroutineInfo;
+import dev.goloom.debug.Deadlocks;
 import dev.goloom.debug.Goroutines;
 import java.lang.reflect.AnnotatedElement;
 import java.util.ArrayList;
@@ -26,6 +27,14 @@ import org.opentest4j.AssertionFailedError;
  * the test if any is still alive. The failure message is their dump in Go's traceback format,
  * so it says where each leaked goroutine is stuck and who started it; a lock cycle among them
  * is reported as a partial deadlock.
+ *
+ * <p>When goroutines are left, the extension also runs goloom's GC-proven leak check
+ * ({@link dev.goloom.debug.Deadlocks#leaked}) once, so the message can say which of them are
+ * leaked for good: parked on a channel or lock that nothing live can reach any more (the GC
+ * proved it, and reclaimed them). A test whose goroutines were reclaimed by such a check, run by
+ * anyone while the test ran, fails too: they leaked even though they are gone.
+ * {@code -Dgoloom.leak.gcCheck=false} turns the check off (it costs a few full GCs, and only when
+ * a test leaks).
  *
  * <p>Only the test's own goroutines count: goroutines that existed before the test, or that other
  * tests running in parallel start, are never blamed, because attribution follows the creating
@@ -59,6 +68,11 @@ public final class GoroutineLeakExtension implements BeforeEachCallback, AfterEa
      *   exact), fall back to "alive now, not alive before" and say so in the message: that
      *   fallback cannot tell parallel tests apart.
      *
+     *   GC-proven leaks: on failure only, Deadlocks.leaked() runs once per runtime (a few
+     *   System.gc()), then the test's ids are looked up in the check's record of reclaimed
+     *   goroutines (Deadlocks.reclaimedLeaks), which also catches leaks reclaimed by checks other
+     *   code ran meanwhile; those are reported with the stack captured before the GC.
+     *
      * Lineage: go.uber.org/goleak (VerifyNone's retry loop with back-off, the stack dump as message).
      * Invariants: I1 the tracker is closed in afterEach whatever happens (no attribution leaks
      *   into the next test on the same thread).
@@ -70,6 +84,8 @@ public final class GoroutineLeakExtension implements BeforeEachCallback, AfterEa
      */
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(GoroutineLeakExtension.class);
     static final long DEFAULT_GRACE_MILLIS = 1000;
+    /** run the GC-proven leak check when a test leaves goroutines (-Dgoloom.leak.gcCheck). */
+    private static final boolean GC_CHECK = !"false".equals(System.getProperty("goloom.leak.gcCheck"));
 
     /** Creates the extension (JUnit does, for {@code @ExtendWith}). */
     public GoroutineLeakExtension() {
@@ -96,14 +112,32 @@ public final class GoroutineLeakExtension implements BeforeEachCallback, AfterEa
         try {
             long grace = grace(context);
             Set<Long> leaked = poll(st, grace);
-            if (!leaked.isEmpty()) {
-                String msg = message(st, leaked, grace);
+            if (!leaked.isEmpty() && GC_CHECK) {
+                gcCheck();
+                leaked = aliveIds(st);
+            }
+            String reclaimed = Deadlocks.reclaimedLeaks(st.tracker.ids());
+            if (!leaked.isEmpty() || !reclaimed.isEmpty()) {
+                String msg = message(st, leaked, grace, reclaimed);
                 if (!msg.startsWith("found 0 ")) {         // all ended between the poll and the dump
                     throw new AssertionFailedError(msg);
                 }
             }
         } finally {
             st.tracker.close();                       // keeps I1
+        }
+    }
+
+    /** Runs the GC-proven leak check on every runtime where it can run (see the class comment). */
+    private static void gcCheck() {
+        for (GoRuntime rt : Goroutines.runtimes()) {
+            if (Deadlocks.leakCheckUnavailable(rt).isEmpty()) {
+                try {
+                    Deadlocks.leaked(rt);                  // reclaimed ones land in reclaimedLeaks
+                } catch (IllegalStateException noGc) {
+                    return;                                // e.g. -XX:+DisableExplicitGC
+                }
+            }
         }
     }
 
@@ -138,7 +172,7 @@ public final class GoroutineLeakExtension implements BeforeEachCallback, AfterEa
         return out;
     }
 
-    private static String message(State st, Set<Long> leakedIds, long grace) {
+    private static String message(State st, Set<Long> leakedIds, long grace, String reclaimed) {
         int n = 0;
         StringBuilder body = new StringBuilder();
         for (GoRuntime rt : Goroutines.runtimes()) {
@@ -157,13 +191,35 @@ public final class GoroutineLeakExtension implements BeforeEachCallback, AfterEa
             body.append(Goroutines.format(rt, mine));
         }
         StringBuilder sb = new StringBuilder();
-        sb.append("found ").append(n).append(n == 1 ? " leaked goroutine" : " leaked goroutines")
-                .append(" still alive ").append(grace).append(" ms after the test\n");
+        int r = reclaimed.isEmpty() ? 0 : count(reclaimed);
+        if (r == 0) {
+            sb.append("found ").append(n).append(n == 1 ? " leaked goroutine" : " leaked goroutines")
+                    .append(" still alive ").append(grace).append(" ms after the test\n");
+        } else {
+            sb.append("found ").append(n + r).append(n + r == 1 ? " leaked goroutine" : " leaked goroutines")
+                    .append(": ").append(r).append(" proven leaked by the GC (reclaimed), ").append(n)
+                    .append(" still alive ").append(grace).append(" ms after the test\n");
+        }
         if (!st.tracker.exact() && st.tracker.ids().isEmpty()) {
             sb.append("(goroutines counted by difference: this scheduler does not report goroutine creation, "
                     + "so tests running in parallel may be blamed for each other's goroutines)\n");
         }
-        return sb.append('\n').append(body).toString();
+        sb.append('\n').append(body);
+        if (r > 0) {
+            sb.append(reclaimed);
+        }
+        return sb.toString();
+    }
+
+    /** The number of goroutine blocks in a leak report. */
+    private static int count(String report) {
+        int c = 0;
+        for (String line : report.split("\n")) {
+            if (line.startsWith("goroutine ") && line.endsWith("(leaked)]:")) {
+                c++;
+            }
+        }
+        return c;
     }
 
     private static long grace(ExtensionContext c) {

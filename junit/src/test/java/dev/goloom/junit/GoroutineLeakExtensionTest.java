@@ -89,6 +89,22 @@ class GoroutineLeakExtensionTest {
     }
 
     @ExtendWith(GoroutineLeakExtension.class)
+    @GoroutineLeakGrace(millis = 100)
+    static class GcLeakCase {
+        @Test
+        void forgetsAReceiver() {
+            leakReceiver();   // in a helper: a local of the test method would keep the channel alive
+        }
+
+        static void leakReceiver() {
+            dev.goloom.Chan<Integer> ch = dev.goloom.Chan.make();
+            RT.go("forgotten-receiver", () -> {
+                ch.recv();
+            });
+        }
+    }
+
+    @ExtendWith(GoroutineLeakExtension.class)
     static class CleanCase {
         @Test
         void joinsItsWorkers() throws Exception {
@@ -158,6 +174,20 @@ class GoroutineLeakExtensionTest {
             Thread.sleep(1);            // polling an observable state: the two goroutines end
         }
         assertEquals(0, RT.numGoroutine(), RT::dump);
+    }
+
+    @Test
+    void goroutineNothingCanWakeIsReportedAsProvenByTheGc() {
+        Assumptions.assumeTrue(dev.goloom.debug.Deadlocks.leakCheckUnavailable(RT).isEmpty());
+        EngineExecutionResults r = EngineTestKit.engine("junit-jupiter").selectors(selectClass(GcLeakCase.class)).execute();
+        List<Event> failed = r.testEvents().failed().list();
+        assertEquals(1, failed.size(), () -> r.allEvents().list().toString());
+        String msg = failed.get(0).getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse("");
+        assertTrue(msg.startsWith("found 1 leaked goroutine: 1 proven leaked by the GC (reclaimed), 0 still alive"), msg);
+        assertTrue(msg.contains("[chan receive (leaked)]:"), msg);
+        assertTrue(msg.contains("# labels: {\"name\":\"forgotten-receiver\"}"), msg);
+        assertFalse(Goroutines.liveIds(RT).stream().anyMatch(id -> msg.contains("goroutine " + id + " ")), msg);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.goloom.internal.sched;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,21 +20,36 @@ final class AllGs {
      *   A g remembers its slot (G.slot). No boxing, no node allocation, no hash: a registration
      *   is a lock, two array stores and an unlock. Listing walks the arrays (dumps only).
      *
+     *   Weak slots (only during a leak check, LeakCheck): weaken(g) moves a parked g from
+     *   slots[i] to weak[i] (a LeakRef, a WeakReference that remembers goid and slot), so that
+     *   the registry no longer keeps it alive; strengthen(g) (the waker, through G.execute) and
+     *   settle(ref) (the checker, after the GC) move it back, or, if the GC cleared the ref,
+     *   settle frees the slot: the goroutine was unreachable, hence leaked, and it is gone.
+     *   A weak slot still counts as live (size()) until settled.
+     *
      * Rejected alternatives
      *   ConcurrentHashMap<Long, G> (the first version): boxing, a node per goroutine, and a
      *   remove that touches a cold bucket and a cold node — 13% of a spawn-and-park run.
      *   Relying on the JDK's thread containers (jdk.trackAllThreads): not a public API, and off
      *   when users turn tracking off.
+     *   A WeakReference per goroutine (or per park) all the time: an allocation and a reference
+     *   for the GC to process per goroutine, for a check that runs rarely.
      *
      * Invariants
-     *   I1 slots[g.slot] == g for every registered g of the stripe; every other slot below top is
-     *      null and on the free stack exactly once.
-     *   I2 live == the number of non-null slots.
+     *   I1 for every registered g of the stripe exactly one of: slots[g.slot] == g, or
+     *      weak[g.slot] refers to g; every other slot below top has both entries null (a weak
+     *      entry whose referent was collected counts as registered until settle() frees it) and
+     *      is on the free stack exactly once.
+     *   I2 live == the number of non-null slots plus the number of non-null weak entries.
+     *   I3 g.leakArmed is cleared (under the stripe lock) whenever weak[g.slot] is given back to
+     *      slots[g.slot]; weaken() moves a g only while it is armed.
      *
      * Locking & memory ordering
      *   Each stripe's SchedLock guards its arrays, top, nfree and live (a leaf lock; held for a few
      *   stores; taken by goroutines and plain threads). size() sums `live` without the locks: a
-     *   racy count, as Go's NumGoroutine.
+     *   racy count, as Go's NumGoroutine. g.leakArmed is volatile: the checker's write before it
+     *   reads the thread's park state pairs with the waker's read after it changed that state
+     *   (see LeakCheck, "Memory ordering").
      */
     private static final int STRIPES = 16;
     private static final int MASK = STRIPES - 1;
@@ -52,6 +68,8 @@ final class AllGs {
          *  become its designated successor while the Ms that could run it wait on the monitor. */
         final SchedLock lock = new SchedLock();
         G[] slots = new G[64];
+        /** weak entries, parallel to slots; allocated by the first leak check (I1). */
+        LeakRef[] weak;
         int[] free = new int[64];
         int nfree;
         int top;
@@ -70,6 +88,9 @@ final class AllGs {
                 if (i == s.slots.length) {
                     s.slots = Arrays.copyOf(s.slots, i * 2);
                     s.free = Arrays.copyOf(s.free, i * 2);
+                    if (s.weak != null) {
+                        s.weak = Arrays.copyOf(s.weak, i * 2);
+                    }
                 }
             }
             s.slots[i] = g;
@@ -85,10 +106,16 @@ final class AllGs {
         s.lock.lock();
         try {
             int i = g.slot;
-            if (i < 0 || s.slots[i] != g) {
+            if (i < 0) {
                 return; // not registered (or already removed)
             }
-            s.slots[i] = null;
+            if (s.slots[i] == g) {
+                s.slots[i] = null;
+            } else if (s.weak != null && s.weak[i] != null && s.weak[i].refersTo(g)) {
+                s.weak[i] = null;   // it ended while a leak check held it weakly
+            } else {
+                return;
+            }
             g.slot = -1;
             s.free[s.nfree++] = i;
             s.live = s.live - 1;
@@ -106,6 +133,10 @@ final class AllGs {
                 G g = s.slots[i];
                 if (g != null && g.goid == goid) {
                     return g;
+                }
+                LeakRef w = s.weak != null ? s.weak[i] : null;
+                if (w != null && w.goid == goid) {
+                    return w.get();
                 }
             }
         } finally {
@@ -137,8 +168,12 @@ final class AllGs {
         for (Stripe s : stripes) {
             s.lock.lock();
             try {
+                LeakRef[] weak = s.weak;
                 for (int i = 0; i < s.top; i++) {
                     G g = s.slots[i];
+                    if (g == null && weak != null && weak[i] != null) {
+                        g = weak[i].get();
+                    }
                     if (g != null) {
                         out.add(g);
                     }
@@ -148,6 +183,87 @@ final class AllGs {
             }
         }
         return out;
+    }
+
+    // ------------------------------------------------------------------------- leak check
+
+    /** A weak registry entry: the g, weakly, and where it was registered. */
+    static final class LeakRef extends WeakReference<G> {
+        final long goid;
+        final int slot;
+
+        LeakRef(G g) {
+            super(g);
+            this.goid = g.goid;
+            this.slot = g.slot;
+        }
+    }
+
+    /**
+     * Makes the registry hold {@code g} weakly, if it is still armed (no wake-up since the
+     * checker armed it) and registered; returns the weak entry, or null.
+     */
+    LeakRef weaken(G g) {
+        Stripe s = stripes[(int) g.goid & MASK];
+        s.lock.lock();
+        try {
+            int i = g.slot;
+            if (!g.leakArmed || i < 0 || s.slots[i] != g) {
+                return null;
+            }
+            if (s.weak == null) {
+                s.weak = new LeakRef[s.slots.length];
+            }
+            LeakRef r = new LeakRef(g);
+            s.weak[i] = r;
+            s.slots[i] = null;
+            return r;
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    /** {@code g} was woken: disarm it and hold it strongly again (keeps I3). Called by G.execute. */
+    void strengthen(G g) {
+        Stripe s = stripes[(int) g.goid & MASK];
+        s.lock.lock();
+        try {
+            g.leakArmed = false;
+            int i = g.slot;
+            if (i >= 0 && s.weak != null && s.weak[i] != null && s.weak[i].refersTo(g)) {
+                s.slots[i] = g;
+                s.weak[i] = null;
+            }
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    /**
+     * After the GC: if {@code r}'s goroutine was collected, frees its slot and returns true (it
+     * leaked and is gone); else holds it strongly again (if still registered) and returns false.
+     */
+    boolean settle(LeakRef r) {
+        Stripe s = stripes[(int) r.goid & MASK];
+        s.lock.lock();
+        try {
+            int i = r.slot;
+            if (s.weak == null || s.weak[i] != r) {
+                return false;   // woken (strengthen) or ended (remove) meanwhile
+            }
+            s.weak[i] = null;
+            G g = r.get();
+            if (g != null) {
+                g.leakArmed = false;   // keeps I3
+                s.slots[i] = g;
+                return false;
+            }
+            s.free[s.nfree++] = i;
+            s.live = s.live - 1;
+            return true;
+        } finally {
+            s.lock.unlock();
+        }
     }
 
     /** White-box check of I1 and I2. */
@@ -165,10 +281,19 @@ final class AllGs {
                 }
                 for (int i = 0; i < s.top; i++) {
                     G g = s.slots[i];
+                    LeakRef w = s.weak != null ? s.weak[i] : null;
+                    if (g != null && w != null) {
+                        throw new AssertionError("slot " + i + " both strong and weak");
+                    }
                     if (g != null) {
                         n++;
                         if (g.slot != i || isFree[i]) {
                             throw new AssertionError("slot " + i + " of " + g);
+                        }
+                    } else if (w != null) {
+                        n++;
+                        if (w.slot != i || isFree[i]) {
+                            throw new AssertionError("weak slot " + i + " of goroutine " + w.goid);
                         }
                     } else if (!isFree[i]) {
                         throw new AssertionError("empty slot " + i + " not free");

@@ -46,6 +46,10 @@ public final class G implements Goroutine, Executor {
      *     volatile, read by dumps (a benign race: a dump may show a reason a moment stale).
      *   m, schedlink: written by the scheduler only while it owns the g (in a queue or mounted);
      *     published through the run queues' release/acquire pairs.
+     *   leakArmed: volatile; set by a running leak check, cleared under the registry's stripe
+     *     lock (AllGs.strengthen/settle). execute() reads it after ready() (which follows the
+     *     JDK's PARKED -> UNPARKED transition): the pair of LeakCheck's "arm, then read the park
+     *     state" (see there). One volatile read per wake-up; nothing is allocated per park.
      */
 
     // status words: Go's _Gxxx. Transitions:
@@ -74,6 +78,11 @@ public final class G implements Goroutine, Executor {
     /** what the goroutine is parked on (Park's blocker argument), else null; for wait-for graphs. */
     volatile Object blocker;
 
+    /**
+     * set by a running leak check (LeakCheck) while it may hold this g only weakly; the first
+     * wake-up after that (execute) clears it and makes the registry hold the g strongly again.
+     */
+    volatile boolean leakArmed;
     /** this g's slot in its runtime's AllGs (guarded by the stripe's monitor; -1: none). */
     int slot = -1;
     /** the M running this g (written by that M before mounting; read by ready() on the same M). */
@@ -136,6 +145,9 @@ public final class G implements Goroutine, Executor {
         Runnable c = cont;
         if (c == task) {
             sched.ready(this);
+            if (leakArmed) {                   // a leak check is running: see LeakCheck
+                sched.allgs.strengthen(this);
+            }
         } else if (c == null && !foreign) {
             cont = task;                       // keeps I1: the start of our own thread
             sched.ready(this);

@@ -33,6 +33,11 @@ final class RunQueue<T> {
      *   I3 an element is taken exactly once: takers claim [h, h+n) by CAS head h -> h+n; a taker
      *      uses the slots it read only if its CAS succeeded.
      *   I4 an element is in at most one of {runnext, the ring}.
+     *   I5 slots of taken elements are cleared by the owner (scrub, and steal's own returned slot)
+     *      so that the ring does not keep goroutines reachable after they ran: Go's runq holds
+     *      guintptrs its GC ignores; here a stale slot would hide a leaked goroutine from the GC
+     *      (LeakCheck). Only indices below a head the owner saw and at least tail - SIZE are
+     *      cleared, which no queued element shares (I2).
      *
      * Ownership
      *   tail: written by the owner only; read by stealers (acquire).
@@ -57,6 +62,8 @@ final class RunQueue<T> {
     private static final int MASK = SIZE - 1;
 
     private final Object[] ring = new Object[SIZE];
+    /** owner only: every slot index before this (down to tail - SIZE) was cleared (scrub). */
+    private int scrubbed;
     @SuppressWarnings("unused") private volatile int head;   // accessed through HEAD
     @SuppressWarnings("unused") private volatile int tail;   // accessed through TAIL
     @SuppressWarnings("unused") private volatile Object runnext; // accessed through RUNNEXT
@@ -174,12 +181,35 @@ final class RunQueue<T> {
             int h = headAcquire();
             int t = tailPlain();
             if (t == h) {
+                scrub(h, t);
                 return null;
             }
             Object e = ring[h & MASK];
             if (casHead(h, h + 1)) {   // keeps I3
+                scrub(h + 1, t);
                 return (T) e;
             }
+        }
+    }
+
+    /**
+     * Owner only: clears the slots of elements already taken (indices before {@code h}, a head
+     * value this owner saw), so that the ring does not keep a goroutine that ran and parked
+     * reachable for the GC (Go's runq holds guintptrs, which its GC ignores; the leak check,
+     * LeakCheck, needs this). Slot i is cleared only if i >= t - SIZE: then no queued element
+     * (indices [head, t)) shares its slot, and only the owner writes slots (I2), so nothing
+     * queued is lost. A stealer that read a cleared slot fails its CAS (head moved past it: I3).
+     */
+    private void scrub(int h, int t) {
+        int lo = scrubbed;
+        if (t - SIZE - lo > 0) {
+            lo = t - SIZE;
+        }
+        for (int i = lo; h - i > 0; i++) {
+            ring[i & MASK] = null;
+        }
+        if (h - scrubbed > 0) {
+            scrubbed = h;
         }
     }
 
@@ -227,6 +257,7 @@ final class RunQueue<T> {
         }
         n--;
         T e = (T) ring[(t + n) & MASK];
+        ring[(t + n) & MASK] = null;   // not published (index >= tail): only ours; see scrub
         if (n == 0) {
             return e;
         }

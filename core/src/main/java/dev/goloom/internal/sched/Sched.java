@@ -74,6 +74,8 @@ public final class Sched {
     private volatile boolean closed;
     /** allgs: every live goroutine. */
     final AllGs allgs = new AllGs();
+    /** goloom's JDK thread container for this runtime's goroutines, or null (VThreads). */
+    final Object container = VThreads.newContainer(this);
     final AtomicLong created = new AtomicLong();
 
     // ---- GMP state
@@ -196,7 +198,7 @@ public final class Sched {
         if (Trace.on) {
             Trace.emit(Trace.GO_CREATE, -1, id, g.parentGoid, name);
         }
-        g.thread.start();
+        VThreads.start(g.thread, container);   // not Thread.start(): see VThreads, GoThreadContainer
         if (parent != null && parent.takePreempt()) {
             gosched();  // a preemption point (Park.preemptPoint): a long fan-out of go() yields
         }

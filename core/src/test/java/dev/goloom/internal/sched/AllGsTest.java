@@ -76,4 +76,63 @@ class AllGsTest {
         assertTrue(r.isEmpty());
         r.checkInvariants();
     }
+
+    // ------------------------------------------------------------------------- weak slots (LeakCheck)
+
+    @Test
+    void weakSlotsRestoreRemoveAndReclaim() {
+        AllGs r = new AllGs();
+        G kept = g(1);
+        G woken = g(2);
+        G ended = g(3);
+        r.add(kept);
+        r.add(woken);
+        r.add(ended);
+        assertNull(r.weaken(kept));                  // not armed: stays strong
+        AllGs.LeakRef[] refs = new AllGs.LeakRef[3];
+        int k = 0;
+        for (G x : List.of(kept, woken, ended)) {
+            x.leakArmed = true;
+            refs[k++] = r.weaken(x);
+        }
+        r.checkInvariants();
+        assertEquals(3, r.size());                    // weak slots still count
+        assertSame(woken, r.get(2));
+        assertEquals(3, r.snapshot().size());
+        r.strengthen(woken);                          // a wake-up
+        assertTrue(!woken.leakArmed);
+        r.remove(ended);                              // it ended while weak
+        r.checkInvariants();
+        assertEquals(2, r.size());
+        assertTrue(!r.settle(refs[0]));               // alive: strong again
+        assertTrue(!r.settle(refs[1]));               // already strong
+        assertTrue(!r.settle(refs[2]));               // already gone
+        r.checkInvariants();
+        assertSame(kept, r.get(1));
+        assertTrue(!kept.leakArmed);
+
+        AllGs.LeakRef lost = weakenUnreachable(r, 4);
+        for (int i = 0; i < 10 && !lost.refersTo(null); i++) {
+            System.gc();
+        }
+        assertTrue(lost.refersTo(null), "the GC did not collect an unreachable g");
+        assertEquals(3, r.size());
+        assertNull(r.get(4));
+        assertTrue(r.settle(lost));                   // collected: reclaimed
+        assertTrue(!r.settle(lost));                  // once
+        assertEquals(2, r.size());
+        r.checkInvariants();
+        G reuse = g(4 + 16);                          // same stripe: takes the freed slot
+        r.add(reuse);
+        r.checkInvariants();
+        assertSame(reuse, r.get(20));
+    }
+
+    /** Registers a g, weakens its slot and forgets it: nothing but the weak entry reaches it. */
+    private static AllGs.LeakRef weakenUnreachable(AllGs r, long id) {
+        G x = g(id);
+        r.add(x);
+        x.leakArmed = true;
+        return r.weaken(x);
+    }
 }
