@@ -85,6 +85,8 @@ public final class G implements Goroutine, Executor {
     volatile boolean leakArmed;
     /** this g's slot in its runtime's AllGs (guarded by the stripe's monitor; -1: none). */
     int slot = -1;
+    /** this g's AllGs stripe (set by AllGs.add before the g can run; read by remove etc.). */
+    byte stripe;
     /** the M running this g (written by that M before mounting; read by ready() on the same M). */
     M m;
     /** link in the global run queue (guarded by the global queue's lock). */
