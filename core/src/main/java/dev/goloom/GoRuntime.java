@@ -172,9 +172,12 @@ public final class GoRuntime implements AutoCloseable {
 
     /**
      * The partial deadlocks now present: each element is a cycle of goroutines each of which is
-     * blocked waiting for the next (holds a Mutex the next wants, or is the only possible partner
-     * of the next's channel operation), so none of them can ever proceed, even while the rest
-     * of the program runs. Empty when there is none. See {@code dev.goloom.debug.Deadlocks}.
+     * blocked waiting for a lock the next one holds (Mutex, RWMutex), so none of them can ever
+     * proceed, even while the rest of the program runs. Empty when there is none. Cycles through
+     * channels cannot be told from the wait-for graph alone (any goroutine holding the channel
+     * may still act); {@code dev.goloom.debug.Deadlocks#leaked} finds goroutines blocked on
+     * channels and locks that nothing live can reach, channel cycles included, with the GC's
+     * proof. See {@code dev.goloom.debug.Deadlocks}.
      */
     public List<List<GoroutineInfo>> deadlocks() {
         return dev.goloom.debug.Deadlocks.find(this);

@@ -39,6 +39,8 @@ public final class Examples {
         add("sieve", "the concurrent prime sieve: a chain of filter goroutines", Sieve.class);
         add("httpserver", "goroutine-per-request HTTP server: goloom vs JDK virtual threads vs a thread pool",
                 HttpServerBench.class);
+        add("traceoverhead", "execution tracing: what recording a trace costs on four channel patterns",
+                TraceOverhead.class);
     }
 
     private static void add(String name, String description, Class<?> cls) {

@@ -42,7 +42,7 @@ class ExamplesTest {
     @Test
     void registryListsEveryExample() {
         assertEquals(List.of("hello", "waitgroup", "pingpong", "fanin", "fanout", "pipeline", "cancel",
-                "workerpool", "ratelimit", "httptimeout", "cache", "once", "pool", "sieve", "httpserver"),
+                "workerpool", "ratelimit", "httptimeout", "cache", "once", "pool", "sieve", "httpserver", "traceoverhead"),
                 new ArrayList<>(Examples.registry().keySet()));
         for (Examples.Entry e : Examples.registry().values()) {
             try {
@@ -214,6 +214,16 @@ class ExamplesTest {
             assertEquals(1000, Integer.parseInt(m.group(1)), "all requests answered: " + l);
             assertEquals(0, Integer.parseInt(m.group(2)), "none failed: " + l);
             assertTrue(Long.parseLong(m.group(3)) > 0, l);
+        }
+    }
+
+    @Test
+    void traceoverhead() throws Exception {
+        List<String> lines = output(out -> TraceOverhead.run(out, "1", "0.002"));
+        assertEquals(5, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("scenario (median of 1 each way)"), lines.get(0));
+        for (String l : lines.subList(1, 5)) {
+            assertTrue(l.matches(".*\\]\\s+[0-9.]+\\s+[0-9.]+\\s+-?[0-9.]+%"), l);
         }
     }
 }

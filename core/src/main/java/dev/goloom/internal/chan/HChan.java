@@ -276,6 +276,19 @@ public final class HChan {
         return sendSlow(v);                    // with the lock held
     }
 
+    /**
+     * Sudog.acquire with the lock held: it may allocate, and an Error (OutOfMemoryError) must
+     * not leave the channel locked for ever; the lock is released before it propagates.
+     */
+    private Sudog acquireSudog(Thread me, Object elem) {
+        try {
+            return Sudog.acquire(me, this, elem);
+        } catch (Throwable t) {
+            unlock();
+            throw t;
+        }
+    }
+
     /** Blocks the calling thread on sendq; the lock is held on entry. */
     private boolean sendSlow(Object v) {
         Thread me = Thread.currentThread();
@@ -283,13 +296,7 @@ public final class HChan {
             unlock();
             throw new GoInterruptedException();
         }
-        Sudog sg;
-        try {
-            sg = Sudog.acquire(me, this, v);       // may allocate: an Error must not keep the lock
-        } catch (Throwable t) {
-            unlock();
-            throw t;
-        }
+        Sudog sg = acquireSudog(me, v);
         sendq.enqueue(sg);
         unlock();
         parkUntilDone(sg, WaitReason.CHAN_SEND);
@@ -420,13 +427,7 @@ public final class HChan {
             unlock();
             throw new GoInterruptedException();
         }
-        Sudog sg;
-        try {
-            sg = Sudog.acquire(me, this, null);       // may allocate: an Error must not keep the lock
-        } catch (Throwable t) {
-            unlock();
-            throw t;
-        }
+        Sudog sg = acquireSudog(me, null);
         recvq.enqueue(sg);
         unlock();
         parkUntilDone(sg, WaitReason.CHAN_RECEIVE);
