@@ -195,8 +195,9 @@ public final class RWMutex {
 
     /**
      * Tries to lock for writing without blocking: Go's {@code TryLock}. As Go's, it may fail
-     * spuriously when it races another {@code tryLock()} or a reader (both can fail although the
-     * lock was free: {@code RWMutexLincheckTest#concurrentTryLocksFailSpuriously}); it never
+     * spuriously when it races another {@code tryLock()}, a reader, or the writer's
+     * {@code unlock()} (which re-admits readers before it lets writers in): it can fail although
+     * the lock was free ({@code RWMutexLincheckTest#concurrentTryLocksFailSpuriously}); it never
      * succeeds while a reader or writer holds the lock.
      *
      * @return true if the write lock was taken; false if a reader or writer holds the lock, or
