@@ -65,8 +65,9 @@ public final class Mutex {
      * Overview
      *   One int state word, as Go's: LOCKED (bit 0), WOKEN (bit 1: a goroutine that was woken,
      *   or is spinning, is about to compete, so unlock need not wake another), STARVING (bit 2),
-     *   and the number of queued waiters from bit 3. The uncontended paths are one CAS each:
-     *   lock 0 -> LOCKED, unlock LOCKED -> 0. Anything else goes to lockSlow/unlockSlow.
+     *   and the number of queued waiters from bit 3. The uncontended paths are one atomic each:
+     *   lock CAS 0 -> LOCKED, unlock add -LOCKED (Go's atomic.AddInt32); a result other than 0
+     *   goes to unlockSlow, a failed CAS to lockSlow.
      *   Waiters queue in a doubly linked list of Waiter nodes (Go's sudogs in a semaRoot) guarded
      *   by the spin lock qlock; the waiter count in the state word is changed only under qlock
      *   and always equals the length of that list (I3), which is what lets an interrupted waiter
@@ -77,9 +78,9 @@ public final class Mutex {
      *   the state word and enqueue (at the tail the first time, at the head after a wake-up),
      *   then park until an unlocker dequeues us. A normal-mode wake-up (status WOKEN) means "try
      *   again": loop to (1). A starvation-mode wake-up (status HANDOFF) means the lock is ours.
-     *   unlockSlow: in normal mode, release the lock and, if there are waiters and nobody holds
-     *   WOKEN, set WOKEN in the same CAS and wake the head waiter; in starvation mode, keep
-     *   LOCKED and hand the lock to the head waiter.
+     *   unlockSlow (LOCKED already cleared by the add): in normal mode, if there are waiters,
+     *   nobody took the lock meanwhile and nobody holds WOKEN, set WOKEN and wake the head
+     *   waiter; in starvation mode, set LOCKED again and hand the lock to the head waiter.
      *
      * Lineage
      *   golang/go src/sync/mutex.go @go1.23 (lockSlow, unlockSlow, the two modes and the 1 ms
@@ -88,8 +89,8 @@ public final class Mutex {
      *   semaphore queue and lets the semaphore's token count bridge the gap; here counting and
      *   enqueueing happen together under qlock, so the count is exact and a waiter can withdraw
      *   (interrupts, which Go lacks), the same way parking_lot's RawMutex keeps its PARKED bit
-     *   under the bucket lock; (b) in starvation mode the unlocker keeps LOCKED set and the
-     *   waiter count is adjusted by the unlocker (Go lets the woken waiter fix the state word);
+     *   under the bucket lock; (b) in starvation mode the unlocker sets LOCKED again for the
+     *   waiter and adjusts the count itself (Go lets the woken waiter fix the state word);
      *   (c) the unlocker does not yield to the waiter it handed the lock to (Go's goyield); on
      *   our scheduler the waiter is in the unlocker's runnext and runs at its next block;
      *   (d) spinning uses Thread.onSpinWait and is limited by core count, not by Go's
@@ -97,7 +98,9 @@ public final class Mutex {
      *
      * Invariants
      *   I1 STARVING implies LOCKED (starvation mode is only ever set or kept while the lock is
-     *      held; an unlock that finds no waiter clears both).
+     *      held; an unlock that finds no waiter clears both), except (I1') between a
+     *      starvation-mode unlock's add and its handoff(): then nobody else can take the lock,
+     *      since lockSlow's Pass 2, enqueue's "free" test and tryLock all exclude STARVING.
      *   I2 at most one goroutine is responsible for WOKEN while it is set: the spinner that set
      *      it, or the waiter an unlocker dequeued with status WOKEN; that goroutine clears it
      *      (when it takes the lock, goes back to sleep, or gives up after an interrupt).
@@ -226,11 +229,16 @@ public final class Mutex {
      * @throws IllegalStateException {@code "sync: unlock of unlocked mutex"} if it is not locked
      */
     public void unlock() {
-        owner = null;
-        if (STATE.compareAndSet(this, LOCKED, 0)) {   // fast path: pairs with lock's CAS
-            return;
+        if ((state & LOCKED) == 0) {                  // a misuse alone leaves the state as it is
+            throw new IllegalStateException("sync: unlock of unlocked mutex");
         }
-        unlockSlow();
+        owner = null;
+        // Go's Unlock: one atomic add that always succeeds (a CAS fails whenever a spinner or a
+        // waiter changed the word, and its retries fight the spinners): pairs with lock's CAS
+        int nu = (int) STATE.getAndAdd(this, -LOCKED) - LOCKED;
+        if (nu != 0) {
+            unlockSlow(nu);
+        }
     }
 
     /**
@@ -277,8 +285,8 @@ public final class Mutex {
                 iter++;
                 continue;
             }
-            // Pass 2: a free lock in normal mode: take it (I1: not STARVING since not LOCKED).
-            if ((old & LOCKED) == 0) {
+            // Pass 2: a free lock in normal mode: take it (never while STARVING: I1').
+            if ((old & (LOCKED | STARVING)) == 0) {
                 int nu = old | LOCKED;
                 if (awoke) {
                     nu &= ~WOKEN;   // keeps I2
@@ -340,8 +348,8 @@ public final class Mutex {
         try {
             for (;;) {
                 int old = state;
-                if ((old & LOCKED) == 0) {
-                    return false;
+                if ((old & (LOCKED | STARVING)) == 0) {
+                    return false;        // free: go and take it
                 }
                 int nu = old + WAITER;   // keeps I3 together with the link below
                 if (awoke) {
@@ -423,7 +431,7 @@ public final class Mutex {
     private void passWoken() {
         for (;;) {
             int old = state;
-            if ((old & LOCKED) == 0 && (old >>> WAITER_SHIFT) != 0) {
+            if ((old & (LOCKED | STARVING)) == 0 && (old >>> WAITER_SHIFT) != 0) {
                 wakeOne();               // WOKEN stays set and passes to the woken waiter
                 return;
             }
@@ -435,24 +443,19 @@ public final class Mutex {
 
     // ------------------------------------------------------------------------------ unlockSlow
 
-    private void unlockSlow() {
-        for (;;) {
-            int old = state;
-            if ((old & LOCKED) == 0) {
-                throw new IllegalStateException("sync: unlock of unlocked mutex");
-            }
-            if ((old & STARVING) != 0) {
-                handoff();
+    /** After the unlocking add left {@code nu} (LOCKED already cleared): wake or hand off. */
+    private void unlockSlow(int nu) {
+        if ((nu & STARVING) != 0) {
+            handoff();                   // I1': nobody can take it meanwhile (STARVING bars them)
+            return;
+        }
+        for (int old = nu; ; old = state) {
+            if ((old >>> WAITER_SHIFT) == 0 || (old & (LOCKED | WOKEN | STARVING)) != 0) {
+                // nobody to wake, someone took it (its unlock will wake), or a woken/spinning
+                // goroutine is about to compete
                 return;
             }
-            if ((old >>> WAITER_SHIFT) == 0 || (old & WOKEN) != 0) {
-                // nobody to wake, or a woken/spinning goroutine will take it
-                if (STATE.compareAndSet(this, old, old & ~LOCKED)) {
-                    return;
-                }
-                continue;
-            }
-            if (STATE.compareAndSet(this, old, (old & ~LOCKED) | WOKEN)) {   // I2: WOKEN is ours
+            if (STATE.compareAndSet(this, old, old | WOKEN)) {   // I2: WOKEN is ours
                 wakeOne();
                 return;
             }
@@ -484,7 +487,10 @@ public final class Mutex {
         Park.ready(w.thread);
     }
 
-    /** Starvation mode: the caller holds the lock; give it to the head waiter, LOCKED kept (I5). */
+    /**
+     * Starvation mode: the caller's unlock cleared LOCKED with STARVING still set, so no one
+     * else can take the lock (I1'); give it to the head waiter with LOCKED set again (I5).
+     */
     private void handoff() {
         Waiter w;
         QLock.acquire(QLOCK, this);
@@ -503,7 +509,16 @@ public final class Mutex {
             unlink(w);
             boolean leaveStarving = head == null
                     || System.nanoTime() - w.waitStart < STARVATION_THRESHOLD_NS;
-            addWaiters(-1, leaveStarving);   // keeps I3; LOCKED stays set for w
+            for (;;) {                       // keeps I3, I1; LOCKED set again, for w (I5)
+                int old = state;
+                int nu = (old - WAITER) | LOCKED;
+                if (leaveStarving) {
+                    nu &= ~STARVING;
+                }
+                if (STATE.compareAndSet(this, old, nu)) {
+                    break;
+                }
+            }
             w.status = HANDOFF;              // I4, I5; volatile: pairs with the waiter's read
         } finally {
             QLock.release(QLOCK, this);
