@@ -458,13 +458,20 @@ final class M extends Thread {
                         }
                     }
                 }
+                boolean takeNext = last;
                 if (last && P.stateOf(p2.status()) == P.P_RUNNING && p2.runq.size() == 1) {
                     // Go sleeps 3 us before taking a running P's runnext: it is usually about to
-                    // run it itself, and taking it costs a cross-core wake-up.
+                    // run it itself, and taking it costs a cross-core wake-up. The sleep is
+                    // really tens of microseconds (timer slack), long enough for a ping-pong
+                    // pair to switch a hundred times and leave a NEW runnext: take runnext only
+                    // if the victim has not switched goroutines meanwhile (it is stuck in one),
+                    // else a busy pair is split across cores every sleep.
+                    int sw = p2.switchesOpaque();
                     Thread.onSpinWait();
                     LockSupport.parkNanos(3_000);
+                    takeNext = p2.switchesOpaque() == sw;
                 }
-                G gp = pp.runq.steal(p2.runq, last);
+                G gp = pp.runq.steal(p2.runq, takeNext);
                 if (gp != null) {
                     pp.steals++;
                     if (Trace.on) {
