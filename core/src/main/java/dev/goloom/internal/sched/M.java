@@ -30,8 +30,10 @@ final class M extends Thread {
      * Lineage
      *   golang/go src/runtime/proc.go schedule, findrunnable (go1.19 findRunnable), stealWork,
      *   execute, stopm, resetspinning. Deviations: no netpoller (the JDK's poller readies
-     *   goroutines through Sched.ready); preemption is a hand-off of the P by sysmon, since the
-     *   JDK cannot preempt a mounted virtual thread.
+     *   goroutines through Sched.ready); preemption is cooperative (sysmon asks, the goroutine
+     *   yields at its next preemption point, Park.preemptPoint) and otherwise a hand-off of the
+     *   P by sysmon, since the JDK cannot preempt a mounted virtual thread. An M survives an
+     *   OutOfMemoryError thrown out of a continuation (it would otherwise take its P with it).
      *
      * Invariants
      *   I1 p != null while the M runs scheduler code or a goroutine, except after losing its P to
@@ -40,8 +42,8 @@ final class M extends Thread {
      *   I3 an M is on the idle list only inside stopm.
      *
      * Ownership & memory ordering
-     *   p, spinning, inherit: this thread only (and, for p, the goroutine mounted on it, which
-     *     runs on this same thread).
+     *   p, spinning, inherit, traceTs, oomRounds: this thread only (and, for p, the goroutine
+     *     mounted on it, which runs on this same thread).
      *   nextp: written by the waker under the scheduler lock before LockSupport.unpark (which
      *     orders it: unpark happens-before the park returns); read by this thread.
      *   curg, syscall: volatile, read by dumps and sysmon.
