@@ -66,8 +66,9 @@ public final class Mutex {
      *   One int state word, as Go's: LOCKED (bit 0), WOKEN (bit 1: a goroutine that was woken,
      *   or is spinning, is about to compete, so unlock need not wake another), STARVING (bit 2),
      *   and the number of queued waiters from bit 3. The uncontended paths are one atomic each:
-     *   lock CAS 0 -> LOCKED, unlock add -LOCKED (Go's atomic.AddInt32); a result other than 0
-     *   goes to unlockSlow, a failed CAS to lockSlow.
+     *   lock CAS 0 -> LOCKED, unlock getAndBitwiseAnd(~LOCKED) (Go adds -mutexLocked; the AND
+     *   cannot corrupt the word on a misuse, see unlock); a result other than LOCKED goes to
+     *   unlockSlow, a failed CAS to lockSlow.
      *   Waiters queue in a doubly linked list of Waiter nodes (Go's sudogs in a semaRoot) guarded
      *   by the spin lock qlock; the waiter count in the state word is changed only under qlock
      *   and always equals the length of that list (I3), which is what lets an interrupted waiter
@@ -78,7 +79,7 @@ public final class Mutex {
      *   the state word and enqueue (at the tail the first time, at the head after a wake-up),
      *   then park until an unlocker dequeues us. A normal-mode wake-up (status WOKEN) means "try
      *   again": loop to (1). A starvation-mode wake-up (status HANDOFF) means the lock is ours.
-     *   unlockSlow (LOCKED already cleared by the add): in normal mode, if there are waiters,
+     *   unlockSlow (LOCKED already cleared by unlock's atomic AND): in normal mode, if there are waiters,
      *   nobody took the lock meanwhile and nobody holds WOKEN, set WOKEN and wake the head
      *   waiter; in starvation mode, set LOCKED again and hand the lock to the head waiter.
      *
@@ -99,7 +100,7 @@ public final class Mutex {
      * Invariants
      *   I1 STARVING implies LOCKED (starvation mode is only ever set or kept while the lock is
      *      held; an unlock that finds no waiter clears both), except (I1') between a
-     *      starvation-mode unlock's add and its handoff(): then nobody else can take the lock,
+     *      starvation-mode unlock's AND and its handoff(): then nobody else can take the lock,
      *      since lockSlow's Pass 2, enqueue's "free" test and tryLock all exclude STARVING.
      *   I2 at most one goroutine is responsible for WOKEN while it is set: the spinner that set
      *      it, or the waiter an unlocker dequeued with status WOKEN; that goroutine clears it
@@ -229,16 +230,19 @@ public final class Mutex {
      * @throws IllegalStateException {@code "sync: unlock of unlocked mutex"} if it is not locked
      */
     public void unlock() {
-        if ((state & LOCKED) == 0) {                  // a misuse alone leaves the state as it is
+        owner = null;
+        // One atomic read-modify-write that clears LOCKED whatever else changed in the word (Go
+        // adds -mutexLocked; an AND also leaves the word untouched when the lock was not held, so
+        // a misuse, even one racing another unlock, is detected atomically and corrupts nothing):
+        // pairs with lock's CAS.
+        int old = (int) STATE.getAndBitwiseAnd(this, ~LOCKED);
+        if (old == LOCKED) {
+            return;
+        }
+        if ((old & LOCKED) == 0) {
             throw new IllegalStateException("sync: unlock of unlocked mutex");
         }
-        owner = null;
-        // Go's Unlock: one atomic add that always succeeds (a CAS fails whenever a spinner or a
-        // waiter changed the word, and its retries fight the spinners): pairs with lock's CAS
-        int nu = (int) STATE.getAndAdd(this, -LOCKED) - LOCKED;
-        if (nu != 0) {
-            unlockSlow(nu);
-        }
+        unlockSlow(old & ~LOCKED);
     }
 
     /**
@@ -443,7 +447,7 @@ public final class Mutex {
 
     // ------------------------------------------------------------------------------ unlockSlow
 
-    /** After the unlocking add left {@code nu} (LOCKED already cleared): wake or hand off. */
+    /** After unlock's AND left {@code nu} (LOCKED already cleared): wake or hand off. */
     private void unlockSlow(int nu) {
         if ((nu & STARVING) != 0) {
             handoff();                   // I1': nobody can take it meanwhile (STARVING bars them)
