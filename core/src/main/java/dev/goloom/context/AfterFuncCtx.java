@@ -1,8 +1,8 @@
 package dev.goloom.context;
 
-import dev.goloom.Go;
 import dev.goloom.internal.sched.G;
 import dev.goloom.internal.sched.Sched;
+import dev.goloom.internal.timer.Timers;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Go's {@code afterFuncCtx}: a child node whose cancellation starts f in its own goroutine. */
@@ -29,23 +29,13 @@ final class AfterFuncCtx extends CancelCtx implements Context.Stop {
     AfterFuncCtx(Context parent, Runnable f) {
         super(parent);
         this.f = f;
-        G g = G.current();
-        this.sched = g == null ? null : g.sched();
+        this.sched = G.currentSched();
     }
 
     @Override
     void afterCancel() {
         if (once.compareAndSet(false, true)) {           // keeps I1
-            Sched s = sched;
-            if (s != null && !s.isClosed()) {
-                try {
-                    s.newproc(null, f::run);
-                    return;
-                } catch (IllegalStateException closedMeanwhile) {
-                    // fall through to the global runtime
-                }
-            }
-            Go.go(f::run);
+            Timers.goFunc(sched, f);
         }
     }
 

@@ -41,8 +41,7 @@ final class TimerCtx extends CancelCtx implements TimerFunc {
 
     TimerCtx(Context parent, Instant deadline, RuntimeException deadlineCause) {
         super(parent);
-        G g = G.current();
-        this.sched = g == null ? null : g.sched();
+        this.sched = G.currentSched();
         this.deadline = deadline;
         this.deadlineCause = deadlineCause;
     }

@@ -48,8 +48,7 @@ final class FuncTimer implements Timer, TimerFunc {
             throw new NullPointerException("time: AfterFunc with a null function");
         }
         this.f = f;
-        G g = G.current();
-        this.sched = g == null ? null : g.sched();
+        this.sched = G.currentSched();
         this.rec = new dev.goloom.internal.timer.Timer(this, null, dev.goloom.internal.timer.Timer.WAKES);
         armed = true;                               // published to the runner by the heap lock
         rec.reset(Timers.when(Timers.nanoTime(), Math.max(0, Timers.nanos(d))), 0);

@@ -8,17 +8,16 @@ import java.util.List;
 /**
  * Go's {@code allgs}: the registry of live goroutines behind numGoroutine, goroutines(), dumps,
  * deadlock and leak detection. Slots in arrays, reused through free lists (Go reuses dead gs
- * through its gFree lists), striped by goroutine id (the stripe is remembered in G.stripe) so
- * that different goroutines rarely contend.
+ * through its gFree lists), striped by goroutine id so that a goroutine's registration and
+ * removal meet the same stripe and different goroutines rarely contend.
  */
 final class AllGs {
     /* Implementation notes
      *
      * Overview
-     *   add() takes a free slot of the stripe (the caller's hint & MASK: the goid), most
-     *   recently freed first so the cache line is warm, and stores the g there;
-     *   remove() clears the slot and pushes it back. A g remembers its stripe and slot
-     *   (G.stripe, G.slot). No boxing, no node allocation, no hash: a registration
+     *   add() takes a free slot of the stripe (goid & MASK), most recently freed first so the
+     *   cache line is warm, and stores the g there; remove() clears the slot and pushes it back.
+     *   A g remembers its slot (G.slot). No boxing, no node allocation, no hash: a registration
      *   is a lock, two array stores and an unlock. Listing walks the arrays (dumps only).
      *
      *   Weak slots (only during a leak check, LeakCheck): weaken(g) moves a parked g from
@@ -83,11 +82,8 @@ final class AllGs {
         volatile int live;
     }
 
-    /** Registers g in stripe {@code hint & MASK} (the creating P's id; see Overview). */
-    void add(G g, int hint) {
-        int k = hint & MASK;
-        g.stripe = (byte) k;
-        Stripe s = stripes[k];
+    void add(G g) {
+        Stripe s = stripes[(int) g.goid & MASK];
         s.lock.lock();
         try {
             int i;
@@ -112,7 +108,7 @@ final class AllGs {
     }
 
     void remove(G g) {
-        Stripe s = stripes[g.stripe];
+        Stripe s = stripes[(int) g.goid & MASK];
         s.lock.lock();
         try {
             int i = g.slot;
@@ -134,24 +130,23 @@ final class AllGs {
         }
     }
 
-    /** The live goroutine with this id, or null (a scan of every stripe: debugging only). */
+    /** The live goroutine with this id, or null (a scan of one stripe). */
     G get(long goid) {
-        for (Stripe s : stripes) {
-            s.lock.lock();
-            try {
-                for (int i = 0; i < s.top; i++) {
-                    G g = s.slots[i];
-                    if (g != null && g.goid == goid) {
-                        return g;
-                    }
-                    LeakRef w = s.weak != null ? s.weak[i] : null;
-                    if (w != null && w.goid == goid) {
-                        return w.get();
-                    }
+        Stripe s = stripes[(int) goid & MASK];
+        s.lock.lock();
+        try {
+            for (int i = 0; i < s.top; i++) {
+                G g = s.slots[i];
+                if (g != null && g.goid == goid) {
+                    return g;
                 }
-            } finally {
-                s.lock.unlock();
+                LeakRef w = s.weak != null ? s.weak[i] : null;
+                if (w != null && w.goid == goid) {
+                    return w.get();
+                }
             }
+        } finally {
+            s.lock.unlock();
         }
         return null;
     }
@@ -202,13 +197,11 @@ final class AllGs {
     static final class LeakRef extends WeakReference<G> {
         final long goid;
         final int slot;
-        final int stripe;
 
         LeakRef(G g) {
             super(g);
             this.goid = g.goid;
             this.slot = g.slot;
-            this.stripe = g.stripe;
         }
     }
 
@@ -217,7 +210,7 @@ final class AllGs {
      * checker armed it) and registered; returns the weak entry, or null.
      */
     LeakRef weaken(G g) {
-        Stripe s = stripes[g.stripe];
+        Stripe s = stripes[(int) g.goid & MASK];
         s.lock.lock();
         try {
             int i = g.slot;
@@ -238,7 +231,7 @@ final class AllGs {
 
     /** {@code g} was woken: disarm it and hold it strongly again (keeps I3). Called by G.execute. */
     void strengthen(G g) {
-        Stripe s = stripes[g.stripe];
+        Stripe s = stripes[(int) g.goid & MASK];
         s.lock.lock();
         try {
             g.leakArmed = false;
@@ -257,7 +250,7 @@ final class AllGs {
      * leaked and is gone); else holds it strongly again (if still registered) and returns false.
      */
     boolean settle(LeakRef r) {
-        Stripe s = stripes[r.stripe];
+        Stripe s = stripes[(int) r.goid & MASK];
         s.lock.lock();
         try {
             int i = r.slot;

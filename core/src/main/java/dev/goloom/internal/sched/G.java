@@ -85,8 +85,6 @@ public final class G implements Goroutine, Executor {
     volatile boolean leakArmed;
     /** this g's slot in its runtime's AllGs (guarded by the stripe's monitor; -1: none). */
     int slot = -1;
-    /** this g's AllGs stripe (set by AllGs.add before the g can run; read by remove etc.). */
-    byte stripe;
     /** the M running this g (written by that M before mounting; read by ready() on the same M). */
     M m;
     /** link in the global run queue (guarded by the global queue's lock). */
@@ -278,6 +276,15 @@ public final class G implements Goroutine, Executor {
      * Under the GMP scheduler this is one field read (the virtual thread's scheduler is its g);
      * in fallback mode a thread-local.
      */
+    /**
+     * The runtime of the calling goroutine, or null on a plain thread: what a callback that must
+     * later start a goroutine "in the creator's runtime" remembers (Timers.goFunc).
+     */
+    public static Sched currentSched() {
+        G g = current();
+        return g == null ? null : g.sched;
+    }
+
     public static G current() {
         Thread t = Thread.currentThread();
         if (t.isVirtual()) {

@@ -42,7 +42,7 @@ final class M extends Thread {
      *   I3 an M is on the idle list only inside stopm.
      *
      * Ownership & memory ordering
-     *   p, spinning, inherit, traceTs, oomRounds: this thread only (and, for p, the goroutine
+     *   p, spinning, inherit, traceTs: this thread only (and, for p, the goroutine
      *     mounted on it, which runs on this same thread).
      *   nextp: written by the waker under the scheduler lock before LockSupport.unpark (which
      *     orders it: unpark happens-before the park returns); read by this thread.
@@ -53,8 +53,6 @@ final class M extends Thread {
     P p;
     volatile P nextp;
     boolean spinning;
-    /** OutOfMemoryErrors this M survived (white box). */
-    int oomRounds;
     /** the time of the last GoBlock/GoSched this M emitted, for the next GoStart (0: read the clock). */
     private long traceTs;
     volatile G curg;
@@ -91,7 +89,6 @@ final class M extends Thread {
                 } catch (OutOfMemoryError oom) {
                     // The heap is full (the JDK may fail to thaw a continuation's stack). An M
                     // that died would take its P with it: carry on, as the goroutines do.
-                    oomRounds++;
                 }
             }
         } catch (Throwable t) {
@@ -222,13 +219,13 @@ final class M extends Thread {
         try {
             gp.runCont();
         } catch (OutOfMemoryError oom) {
-            oomRounds++;                 // printing would need memory too; see run()
+            // printing would need memory too; see run()
         } catch (Throwable t) {
             try {
                 System.err.println("goloom: continuation of " + gp + " failed: " + t);
                 t.printStackTrace();
             } catch (OutOfMemoryError ignored) {
-                oomRounds++;
+                // as above
             }
         }
         curg = null;

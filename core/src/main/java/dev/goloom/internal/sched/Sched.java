@@ -193,7 +193,7 @@ public final class Sched {
         G g = new G(this, id, name, creator(task), parent == null ? 0 : parent.goid);
         Runnable body = () -> goexit(g, task);
         g.thread = newThread(g, name, body);
-        allgs.add(g, (int) id);                    // striped by goid: see AllGs, Rejected
+        allgs.add(g);
         created.incrementAndGet();
         if (Trace.on) {
             Trace.emit(Trace.GO_CREATE, -1, id, g.parentGoid, name);
@@ -250,7 +250,7 @@ public final class Sched {
         G parent = G.current();
         G g = new G(this, id, null, creator(r), parent == null ? 0 : parent.goid);
         g.thread = newThread(g, "goroutine-" + id, () -> {
-            allgs.add(g, (int) g.goid);
+            allgs.add(g);
             created.incrementAndGet();
             goenter(g);
             try {

@@ -25,7 +25,7 @@ class AllGsTest {
         for (int step = 0; step < 200_000; step++) {
             if (model.isEmpty() || rnd.nextInt(3) != 0) {
                 G x = g(next++);
-                r.add(x, (int) x.goid);
+                r.add(x);
                 model.add(x);
             } else {
                 G x = model.remove(rnd.nextInt(model.size()));
@@ -60,7 +60,7 @@ class AllGsTest {
                 List<G> mine = new ArrayList<>();
                 for (int i = 0; i < 50_000; i++) {
                     G x = g(base + i);
-                    r.add(x, (int) x.goid);
+                    r.add(x);
                     mine.add(x);
                     if (i % 2 == 0) {
                         r.remove(mine.remove(mine.size() - 1));
@@ -85,9 +85,9 @@ class AllGsTest {
         G kept = g(1);
         G woken = g(2);
         G ended = g(3);
-        r.add(kept, (int) kept.goid);
-        r.add(woken, (int) woken.goid);
-        r.add(ended, (int) ended.goid);
+        r.add(kept);
+        r.add(woken);
+        r.add(ended);
         assertNull(r.weaken(kept));                  // not armed: stays strong
         AllGs.LeakRef[] refs = new AllGs.LeakRef[3];
         int k = 0;
@@ -123,7 +123,7 @@ class AllGsTest {
         assertEquals(2, r.size());
         r.checkInvariants();
         G reuse = g(4 + 16);                          // same stripe: takes the freed slot
-        r.add(reuse, (int) reuse.goid);
+        r.add(reuse);
         r.checkInvariants();
         assertSame(reuse, r.get(20));
     }
@@ -131,7 +131,7 @@ class AllGsTest {
     /** Registers a g, weakens its slot and forgets it: nothing but the weak entry reaches it. */
     private static AllGs.LeakRef weakenUnreachable(AllGs r, long id) {
         G x = g(id);
-        r.add(x, (int) x.goid);
+        r.add(x);
         x.leakArmed = true;
         return r.weaken(x);
     }

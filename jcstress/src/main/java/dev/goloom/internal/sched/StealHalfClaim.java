@@ -68,20 +68,26 @@ public class StealHalfClaim {
         }
         thief1.drain(all::add);
         victim.drain(all::add);
+        r.r1 = verdict(all);
+    }
+
+    /**
+     * The outcome for what every taker got plus what is left: "OK" if elements 1..4 are each
+     * there exactly once, else the first one DUPLICATE or LOST (shared with the two-thief test).
+     */
+    static String verdict(List<Integer> all) {
         int[] seen = new int[5];
         for (int x : all) {
             seen[x]++;
         }
         for (int i = 1; i <= 4; i++) {
             if (seen[i] > 1) {
-                r.r1 = "DUPLICATE " + i;
-                return;
+                return "DUPLICATE " + i;
             }
             if (seen[i] == 0) {
-                r.r1 = "LOST " + i;
-                return;
+                return "LOST " + i;
             }
         }
-        r.r1 = "OK";
+        return "OK";
     }
 }

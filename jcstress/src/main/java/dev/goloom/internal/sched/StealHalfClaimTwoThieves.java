@@ -78,20 +78,6 @@ public class StealHalfClaimTwoThieves {
         thief1.drain(all::add);
         thief2.drain(all::add);
         victim.drain(all::add);
-        int[] seen = new int[5];
-        for (int x : all) {
-            seen[x]++;
-        }
-        for (int i = 1; i <= 4; i++) {
-            if (seen[i] > 1) {
-                r.r1 = "DUPLICATE " + i;
-                return;
-            }
-            if (seen[i] == 0) {
-                r.r1 = "LOST " + i;
-                return;
-            }
-        }
-        r.r1 = "OK";
+        r.r1 = StealHalfClaim.verdict(all);
     }
 }
