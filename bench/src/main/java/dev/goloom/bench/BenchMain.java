@@ -26,7 +26,7 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--child")) {
             Child.main(args[1], Rt.parse(args[2]), Long.parseLong(args[3]), Integer.parseInt(args[4]),
-                    Integer.parseInt(args[5]));
+                    Integer.parseInt(args[5]), args.length > 6 ? Long.parseLong(args[6]) : 0);
             return;
         }
         if (args.length > 0 && args[0].equals("--seed")) {

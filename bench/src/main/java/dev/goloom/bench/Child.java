@@ -28,7 +28,14 @@ public final class Child {
     private Child() {
     }
 
-    static void main(String id, Rt rt, long n, int warmup, int reps) {
+    /** The most warm-up repetitions a time floor can add (a slow side must still end). */
+    static final int MAX_WARMUP = 40;
+
+    /**
+     * Runs {@code warmup} warm-up repetitions, more while less than {@code warmFloorMs} has passed
+     * since the first began (at most MAX_WARMUP in all), then {@code reps} measured ones.
+     */
+    static void main(String id, Rt rt, long n, int warmup, int reps, long warmFloorMs) {
         PrintStream out = System.out;
         Scenario s = Scenarios.byId(id);
         if (s == null) {
@@ -43,7 +50,12 @@ public final class Child {
         int metrics = s.metrics().size();
         double[][] vals = new double[metrics][reps];
         try {
+            long warmStart = System.nanoTime();
             for (int r = 0; r < warmup + reps; r++) {
+                if (r == warmup && warmup > 0 && warmup < MAX_WARMUP
+                        && System.nanoTime() - warmStart < warmFloorMs * 1_000_000L) {
+                    warmup++;                  // keep warming: the JIT is not done yet (Runner.warmFloorMs)
+                }
                 boolean warm = r < warmup;
                 double[] v = impl.body().run(new Scenario.Ctx(n, r, warm, r == warmup));
                 if (v.length != metrics) {

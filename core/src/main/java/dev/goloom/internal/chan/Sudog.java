@@ -1,5 +1,6 @@
 package dev.goloom.internal.chan;
 
+import dev.goloom.internal.sched.G;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -19,13 +20,15 @@ final class Sudog {
      *
      * Lineage
      *   golang/go src/runtime/runtime2.go (type sudog), proc.go (acquireSudog/releaseSudog).
-     *   Deviation: Go caches sudogs per P; goloom caches one per thread for plain operations
-     *   (a thread is in at most one plain channel operation at a time) and allocates select's.
-     *   Cost of the cache, measured with jmap -histo:live on 200,000 virtual threads each blocked
-     *   a second time after one blocking receive: one extra ThreadLocalMap.Entry (32 bytes) per
-     *   thread (the map itself already existed), against ~1.8 KB per parked virtual thread; a
-     *   goroutine that no longer blocks keeps its 48-byte sudog until it ends. Per-carrier free
-     *   lists (Go's per-P cache) would need the carrier's identity on every acquire/release.
+     *   Deviation: Go caches sudogs per P; goloom caches one per goroutine (in its G) for plain
+     *   operations (a goroutine is in at most one plain channel operation at a time) and
+     *   allocates select's. A plain thread caches its one in a ThreadLocal.
+     *   Rejected: a ThreadLocal for goroutines too (the first version). A goroutine that blocks
+     *   once (spawn-and-park, a context watcher, a skynet parent) then created a ThreadLocalMap,
+     *   its 16-slot table and an entry: 136 bytes and a hash insert per goroutine, on top of the
+     *   48-byte sudog (jcmd GC.class_histogram of 200,000 goroutines parked on one channel: 200,010
+     *   ThreadLocalMaps, the sudog cache their only entry). Per-carrier free lists (Go's per-P
+     *   cache) would need the carrier's identity on every acquire/release.
      *
      * Invariants
      *   I1 a sudog is on at most one wait queue; next/prev are null when it is on none.
@@ -64,15 +67,20 @@ final class Sudog {
     /** the per-thread cached sudog is in use (owner only). */
     boolean inUse;
 
-    /** Per-thread cache of one sudog for plain blocking send/receive (Go's per-P sudogcache). */
+    /** Plain threads' cache of one sudog for blocking send/receive (goroutines keep theirs in G). */
     private static final ThreadLocal<Sudog> CACHE = new ThreadLocal<>();
 
     /** Go's acquireSudog for a plain operation: the caller's cached sudog, reset. */
     static Sudog acquire(Thread t, HChan c, Object elem) {
-        Sudog s = CACHE.get();
+        G g = G.current();
+        Sudog s = g != null ? (Sudog) g.sudogCache() : CACHE.get();
         if (s == null) {
             s = new Sudog();
-            CACHE.set(s);
+            if (g != null) {
+                g.sudogCache(s);
+            } else {
+                CACHE.set(s);
+            }
         } else if (s.inUse) {
             s = new Sudog();           // never happens today: no user code runs while in use
         }

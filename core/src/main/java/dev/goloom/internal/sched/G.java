@@ -101,6 +101,11 @@ public final class G implements Goroutine, Executor {
      * the goroutine does not yield within Sysmon.PREEMPT_GRACE_NS.
      */
     @SuppressWarnings("unused") private boolean preemptReq;
+    /**
+     * the channel package's cached sudog for this goroutine's plain sends and receives (Go's
+     * per-P sudogcache, kept per goroutine: see Sudog); touched only by the goroutine itself.
+     */
+    private Object sudog;
     /** true for an anonymous unit running a foreign virtual thread's continuation. */
     final boolean foreign;
     /** the foreign continuation (foreign units only). */
@@ -160,6 +165,16 @@ public final class G implements Goroutine, Executor {
     void runCont() {
         Runnable c = foreign ? foreignCont : cont;
         c.run();
+    }
+
+    /** The goroutine's cached sudog (owner only), or null. */
+    public Object sudogCache() {
+        return sudog;
+    }
+
+    /** Caches {@code s} as this goroutine's sudog (owner only). */
+    public void sudogCache(Object s) {
+        sudog = s;
     }
 
     /** sysmon: yield at the next preemption point (opaque: see preemptReq). */
