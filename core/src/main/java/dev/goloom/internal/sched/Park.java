@@ -130,6 +130,33 @@ public final class Park {
         }
     }
 
+    /** Go's active_spin: spin rounds a lock may try before it queues. */
+    public static final int ACTIVE_SPIN = 4;
+    private static final boolean MULTICORE = Runtime.getRuntime().availableProcessors() > 1;
+
+    /**
+     * Go's {@code sync_runtime_canSpin}: may a lock about to block spin for round {@code i}?
+     * Spinning pays only on a multicore machine, for a few rounds, while another P is running
+     * (the holder may be running there and about to let go) and nothing waits in the caller's
+     * local run queue (a goroutine waiting there would rather have the P than see it spin).
+     * Plain threads and goroutines on the JDK's scheduler spin the rounds unconditionally.
+     */
+    public static boolean canSpin(int i) {
+        if (i >= ACTIVE_SPIN || !MULTICORE) {
+            return false;
+        }
+        Thread t = Thread.currentThread();
+        if (!t.isVirtual() || !(VThreads.carrierOf(t) instanceof M m)) {
+            return true;
+        }
+        Sched s = m.sched;
+        if (s.maxProcs() <= s.npidle.get() + s.nmspinning.get() + 1) {
+            return false;                          // no other P is running a goroutine
+        }
+        P pp = m.p;                                // our own M's: racy only against a hand-off
+        return pp == null || pp.runq.isEmpty();
+    }
+
     /**
      * Throws {@link GoInterruptedException} if the calling thread's interrupt flag is set,
      * leaving the flag set. Blocking primitives call it before blocking and after each wake-up.

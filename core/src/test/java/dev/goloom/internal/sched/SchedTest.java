@@ -34,6 +34,51 @@ class SchedTest {
      * round says nothing about the order, so the rounds without a hand-off are the ones judged.
      */
     @Test
+    void canSpinAsksGosQuestions() {
+        boolean multicore = Runtime.getRuntime().availableProcessors() > 1;
+        assertEquals(multicore, Park.canSpin(0), "a plain thread spins on a multicore machine");
+        assertFalse(Park.canSpin(Park.ACTIVE_SPIN), "never past active_spin rounds");
+        Sched one = new Sched("spin-1", 1);
+        try {
+            AtomicBoolean spins = new AtomicBoolean(true);
+            one.main(() -> spins.set(Park.canSpin(0)));
+            assertFalse(spins.get(), "at maxProcs 1 the holder cannot run while we spin");
+        } finally {
+            one.close();
+        }
+        Sched two = new Sched("spin-2", 2);
+        try {
+            AtomicBoolean free = new AtomicBoolean(false);
+            AtomicBoolean queued = new AtomicBoolean(true);
+            two.main(() -> {
+                // keep the other P running, so that only our run queue can forbid spinning
+                AtomicBoolean stop = new AtomicBoolean();
+                CountDownLatch busy = new CountDownLatch(1);
+                CountDownLatch spinnerDone = new CountDownLatch(1);
+                two.newproc(null, () -> {
+                    busy.countDown();
+                    while (!stop.get()) {
+                        Thread.onSpinWait();
+                    }
+                    spinnerDone.countDown();
+                });
+                busy.await();
+                free.set(Park.canSpin(0));                 // another P runs, our queue is empty
+                CountDownLatch ran = new CountDownLatch(1);
+                two.newproc(null, ran::countDown);         // into our runnext
+                queued.set(Park.canSpin(0));
+                stop.set(true);
+                ran.await();
+                spinnerDone.await();
+            });
+            assertEquals(multicore, free.get(), "another P running and an empty run queue: spin");
+            assertFalse(queued.get(), "a non-empty local run queue forbids spinning");
+        } finally {
+            two.close();
+        }
+    }
+
+    @Test
     void runnextRunsBeforeTheQueue() {
         Sched s = new Sched("runnext", 1);
         int judged = 0;
