@@ -41,6 +41,8 @@ public final class Examples {
                 HttpServerBench.class);
         add("traceoverhead", "execution tracing: what recording a trace costs on four channel patterns",
                 TraceOverhead.class);
+        add("floors", "what JDK virtual threads cost underneath goloom: the hand-off and GC floors",
+                Floors.class);
     }
 
     private static void add(String name, String description, Class<?> cls) {

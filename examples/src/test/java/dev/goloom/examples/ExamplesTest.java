@@ -42,7 +42,7 @@ class ExamplesTest {
     @Test
     void registryListsEveryExample() {
         assertEquals(List.of("hello", "waitgroup", "pingpong", "fanin", "fanout", "pipeline", "cancel",
-                "workerpool", "ratelimit", "httptimeout", "cache", "once", "pool", "sieve", "httpserver", "traceoverhead"),
+                "workerpool", "ratelimit", "httptimeout", "cache", "once", "pool", "sieve", "httpserver", "traceoverhead", "floors"),
                 new ArrayList<>(Examples.registry().keySet()));
         for (Examples.Entry e : Examples.registry().values()) {
             try {
@@ -224,6 +224,16 @@ class ExamplesTest {
         assertTrue(lines.get(0).startsWith("scenario (median of 1 each way)"), lines.get(0));
         for (String l : lines.subList(1, 5)) {
             assertTrue(l.matches(".*\\]\\s+[0-9.]+\\s+[0-9.]+\\s+-?[0-9.]+%"), l);
+        }
+    }
+
+    @Test
+    void floors() throws Exception {
+        List<String> lines = output(out -> Floors.run(out, "1", "0.0001"));
+        assertEquals(10, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("floor (median of 1)"), lines.get(0));
+        for (String l : lines.subList(1, 10)) {
+            assertTrue(l.matches(".*\\]\\s+[0-9]+\\s+[0-9.]+\\s+([0-9.]+|NaN)"), l);
         }
     }
 }
