@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
@@ -74,7 +73,7 @@ public final class Floors {
                 cost.add(v[0]);
                 gc.add(v[1]);
             }
-            out.printf("%-62s %9d %10.1f %11.1f%n", c.name(), n, median(cost), median(gc));
+            out.printf("%-62s %9d %10.1f %11.1f%n", c.name(), n, TraceOverhead.median(cost), TraceOverhead.median(gc));
         }
     }
 
@@ -86,12 +85,6 @@ public final class Floors {
         try (GoRuntime rt = GoRuntime.builder().name("floors").maxProcs(procs).build()) {
             return body.run(rt);
         }
-    }
-
-    private static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        Collections.sort(s);
-        return s.get(s.size() / 2);
     }
 
     /** Milliseconds all collectors have spent so far. */
@@ -173,36 +166,7 @@ public final class Floors {
     }
 
     private static double[] chanRing(GoRuntime rt, int hops) {
-        double[] d = new double[1];
-        rt.main(() -> {
-            int k = 503;
-            List<Chan<Integer>> ring = new ArrayList<>();
-            for (int i = 0; i < k; i++) {
-                ring.add(Chan.make());
-            }
-            Chan<Integer> done = Chan.make();
-            for (int i = 0; i < k; i++) {
-                Chan<Integer> in = ring.get(i);
-                Chan<Integer> next = ring.get((i + 1) % k);
-                rt.go(() -> {
-                    for (Integer v : in) {
-                        if (v == 0) {
-                            done.send(0);
-                            return;
-                        }
-                        next.send(v - 1);
-                    }
-                });
-            }
-            long t0 = System.nanoTime();
-            ring.get(0).send(hops);
-            done.recv();
-            d[0] = (System.nanoTime() - t0) / (double) hops;
-            for (Chan<Integer> c : ring) {
-                c.close();
-            }
-        });
-        return new double[] {d[0], Double.NaN};
+        return new double[] {TraceOverhead.threadRing(rt, hops), Double.NaN};
     }
 
     // ------------------------------------------------------------------ spawn-and-park
