@@ -90,14 +90,18 @@ final class AllGs {
             if (s.nfree > 0) {
                 i = s.free[--s.nfree];
             } else {
-                i = s.top++;
+                i = s.top;
                 if (i == s.slots.length) {
-                    s.slots = Arrays.copyOf(s.slots, i * 2);
-                    s.free = Arrays.copyOf(s.free, i * 2);
-                    if (s.weak != null) {
-                        s.weak = Arrays.copyOf(s.weak, i * 2);
-                    }
+                    // allocate everything before changing anything: an OutOfMemoryError here
+                    // must leave the stripe as it was (I1), not a top past the arrays' end
+                    G[] slots = Arrays.copyOf(s.slots, i * 2);
+                    int[] free = Arrays.copyOf(s.free, i * 2);
+                    LeakRef[] weak = s.weak == null ? null : Arrays.copyOf(s.weak, i * 2);
+                    s.slots = slots;
+                    s.free = free;
+                    s.weak = weak;
                 }
+                s.top = i + 1;
             }
             s.slots[i] = g;
             g.slot = i;
