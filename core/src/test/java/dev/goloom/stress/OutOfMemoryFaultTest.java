@@ -28,10 +28,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * survives an OutOfMemoryError must; {@code OomChild N no-headroom} runs without it (see
  * docs/TESTING.md for what that showed).
  *
- * <p>Known failure (open, internal/chan): a goroutine that runs out of memory while it holds a
- * channel's lock (HChan.recvSlow allocates its sudog under the lock) leaves the lock held for
- * ever; the child then hangs in {@code Chan.close} and this test fails after {@value
- * #CHILD_SECONDS} s with the child's thread dump. Seen in about one run in four.
+ * <p>Failures this test found, both fixed: a goroutine that ran out of memory while it held a
+ * channel's lock (HChan allocated its sudog under the lock) left the lock held for ever, and the
+ * child hung in {@code Chan.close} (session 2: HChan.acquireSudog unlocks before the error
+ * propagates); an OutOfMemoryError while the goroutine registry grew a stripe left that stripe's
+ * top past its arrays, and {@code GoRuntime.close} threw ArrayIndexOutOfBoundsException
+ * (session 3: AllGs.add allocates before it changes anything). A hang still fails after {@value
+ * #CHILD_SECONDS} s with the child's thread dump.
  */
 class OutOfMemoryFaultTest {
     @RegisterExtension
