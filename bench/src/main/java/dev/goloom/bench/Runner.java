@@ -170,7 +170,8 @@ final class Runner {
 
     /**
      * The least time a JVM side spends warming up before it measures (Child): the scenario's
-     * warm-up count is a minimum, and a JVM keeps warming until this much time has passed, so
+     * warm-up count is a minimum, and a JVM keeps warming until this much time has passed (or
+     * Child.MAX_WARMUP repetitions have run, whichever comes first), so
      * that the table compares steady states (a 30 ms repetition of the WaitGroup fan-out ran
      * 8,000 then 1,700 ns a goroutine in its two warm-ups and 350 once the JIT had finished).
      * Go's side needs no such floor (no JIT); --quick keeps its short warm-up.

@@ -158,7 +158,6 @@ public final class Scenarios {
                 .na(Rt.JOX));
         l.add(Scenario.of("mutex1", "sync", "Mutex uncontended (1 goroutine)", 10_000_000, 2_000_000)
                 .metric("lock+unlock", "ns", "mutex.lock_unlock")
-                .reps(6, 5) // a repetition is ~50 ms: two warm-ups left the JIT unfinished (20 -> 5 ns)
                 .go("mutex", n -> args("-g", 1, "-n", n))
                 .impl(Rt.GOLOOM, c -> GoloomScenarios.mutex(1, c.ni()))
                 .impl(Rt.VT, 1, c -> JdkScenarios.mutex(vt, 1, c.ni()), "ReentrantLock")

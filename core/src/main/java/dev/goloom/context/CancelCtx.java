@@ -1,11 +1,10 @@
 package dev.goloom.context;
 
 import dev.goloom.Chan;
-import dev.goloom.Go;
 import dev.goloom.RecvChan;
 import dev.goloom.Select;
 import dev.goloom.internal.sched.G;
-import dev.goloom.internal.sched.Sched;
+import dev.goloom.internal.timer.Timers;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -140,13 +139,8 @@ class CancelCtx implements CancelContext {
         Runnable watch = () -> Select.select(
                 Select.recv(pd, v -> cancel(false, p.err(), p.cause())),
                 Select.recv(mine, v -> { }));
-        G g = G.current();
-        Sched s = g == null ? null : g.sched();
-        if (s != null && !s.isClosed()) {
-            s.newproc("context.watch", watch::run);
-        } else {
-            Go.go("context.watch", watch::run);
-        }
+        // the caller's runtime, or the global one if it has none or is closing (Go's goFunc)
+        Timers.goFunc(G.currentSched(), "context.watch", watch);
     }
 
     // ------------------------------------------------------------------------- cancel

@@ -116,7 +116,8 @@ public final class Mutex {
      *   I3 under qlock, (state >>> WAITER_SHIFT) == number of Waiters in head..tail.
      *   I4 a Waiter's status leaves WAITING once, under qlock, when it is unlinked by an unlocker;
      *      a Waiter with status WAITING is linked.
-     *   I5 with status HANDOFF the waiter owns the lock (LOCKED was never cleared for it).
+     *   I5 with status HANDOFF the waiter owns the lock: handoff() set LOCKED again for it (the
+     *      unlocker's AND cleared it; STARVING kept everyone else out meanwhile, I1').
      *
      * Ownership & locking
      *   state: CAS by everyone; the waiter-count bits only under qlock (I3).
@@ -126,7 +127,7 @@ public final class Mutex {
      *   unlocks; read racily by SyncDebug for dumps (benign: debugging only, may be stale).
      *
      * Memory ordering
-     *   lock's CAS (volatile) pairs with unlock's CAS (volatile) on state: the critical section
+     *   lock's CAS (volatile) pairs with unlock's atomic AND (volatile) on state: the critical section
      *   before unlock happens-before the next lock. For a hand-off, the unlocker's volatile write
      *   of Waiter.status = HANDOFF pairs with the waiter's volatile read of status.
      *   qlock: acquire CAS / release store (QLock) orders the list fields.
@@ -205,7 +206,7 @@ public final class Mutex {
      *         lock is then not held and the interrupt flag stays set)
      */
     public void lock() {
-        if (STATE.compareAndSet(this, 0, LOCKED)) {   // fast path: pairs with unlock's CAS
+        if (STATE.compareAndSet(this, 0, LOCKED)) {   // fast path: pairs with unlock's AND
             owner = Thread.currentThread();
             return;
         }
@@ -321,7 +322,7 @@ public final class Mutex {
                 st = -st;
             }
             if (st == HANDOFF) {
-                break;   // I5: the unlocker kept LOCKED for us
+                break;   // I5: handoff() set LOCKED again for us
             }
             // a normal-mode wake-up: the unlocker set WOKEN for us (I2); compete again
             awoke = true;
@@ -337,8 +338,8 @@ public final class Mutex {
 
     /**
      * Under qlock, counts {@code w} in the state word (clearing WOKEN if {@code awoke}, setting
-     * STARVING if {@code starving}) and links it. Returns false, linking nothing, if the lock is no
-     * longer held (I1: then it is not in starvation mode either).
+     * STARVING if {@code starving}) and links it. Returns false, linking nothing, if the lock is
+     * free in normal mode (in starvation mode it is never free for an arrival: I1').
      */
     private boolean enqueue(Waiter w, boolean awoke, boolean starving, boolean lifo) {
         QLock.acquire(QLOCK, this);
@@ -411,7 +412,7 @@ public final class Mutex {
             st = w.status;
             if (st == WAITING) {
                 unlink(w);
-                addWaiters(-1, false);   // keeps I3
+                addWaiters(-1);          // keeps I3
             }
         } finally {
             QLock.release(QLOCK, this);
@@ -448,8 +449,8 @@ public final class Mutex {
         }
         for (int old = nu; ; old = state) {
             if ((old >>> WAITER_SHIFT) == 0 || (old & (LOCKED | WOKEN | STARVING)) != 0) {
-                // nobody to wake, someone took it (its unlock will wake), or a woken/spinning
-                // goroutine is about to compete
+                // nobody to wake, someone took it (its unlock will wake), or a woken goroutine
+                // is about to compete
                 return;
             }
             if (STATE.compareAndSet(this, old, old | WOKEN)) {   // I2: WOKEN is ours
@@ -476,7 +477,7 @@ public final class Mutex {
                 return;
             }
             unlink(w);
-            addWaiters(-1, false);   // keeps I3
+            addWaiters(-1);          // keeps I3
             w.status = WOKEN_UP;     // I4; volatile: pairs with the waiter's read in await*
         } finally {
             QLock.release(QLOCK, this);
@@ -494,13 +495,9 @@ public final class Mutex {
         try {
             w = head;
             if (w == null) {
-                // every waiter withdrew: leave starvation mode and release (keeps I1)
-                for (;;) {
-                    int old = state;
-                    if (STATE.compareAndSet(this, old, old & ~(LOCKED | STARVING))) {
-                        break;
-                    }
-                }
+                // every waiter withdrew: leave starvation mode (unlock's AND already cleared
+                // LOCKED; keeps I1)
+                STATE.getAndBitwiseAnd(this, ~STARVING);
                 return;
             }
             unlink(w);
@@ -525,18 +522,9 @@ public final class Mutex {
 
     // ------------------------------------------------------------------------------ queue
 
-    /** Under qlock: adds {@code delta} waiters to the state word, optionally clearing STARVING. */
-    private void addWaiters(int delta, boolean clearStarving) {
-        for (;;) {
-            int old = state;
-            int nu = old + delta * WAITER;
-            if (clearStarving) {
-                nu &= ~STARVING;
-            }
-            if (STATE.compareAndSet(this, old, nu)) {
-                return;
-            }
-        }
+    /** Under qlock: adds {@code delta} waiters to the state word (I3). */
+    private void addWaiters(int delta) {
+        STATE.getAndAdd(this, delta * WAITER);
     }
 
     private void linkLast(Waiter w) {

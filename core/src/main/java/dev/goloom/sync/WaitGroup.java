@@ -1,9 +1,8 @@
 package dev.goloom.sync;
 
-import dev.goloom.Go;
 import dev.goloom.GoInterruptedException;
 import dev.goloom.Task;
-import dev.goloom.internal.sched.G;
+import dev.goloom.internal.sched.Sched;
 import dev.goloom.internal.sched.WaitReason;
 import dev.goloom.internal.syncx.Sema;
 import java.lang.invoke.MethodHandles;
@@ -191,12 +190,7 @@ public final class WaitGroup {
             }
         };
         try {
-            G g = G.current();
-            if (g != null) {
-                g.sched().newproc(null, body);
-            } else {
-                Go.go(body);
-            }
+            Sched.goHere(null, body);
         } catch (RuntimeException | Error e) {
             done();                // the goroutine never started
             throw e;

@@ -21,7 +21,8 @@ abstract class TimerChan {
      *     heap -> rec -> st (strong: it is rec's TimerFunc), and rec -> hchan only WEAKLY.
      *   Nothing the heap holds strongly reaches the channel, so once neither the user nor a
      *   blocked receiver can reach it, it is collected; the GC enqueues rec's weak reference
-     *   and the next Timer.expunge() (at every new channel timer and every runner round) stops
+     *   and the next Timer.expunge() (at every new channel timer, and every round of the
+     *   plain-thread host, ThreadTimerHost) stops
      *   rec, or at the latest the heap drops rec at its next firing. The weak referent is the HChan, not the Chan wrapper: a
      *   goroutine blocked in a select holds only the HChan (through its scase), and must still
      *   be woken; the Chan holds its HChan, so a user holding the Chan keeps it too.

@@ -96,10 +96,8 @@ public final class ErrGroup {
     private final CancelContext cancel;
     /** the limit's tokens, or null for no limit (keeps I2). */
     private volatile Chan<Object> sem;
-    /** the first failure (I1). */
+    /** the first failure (I1), as await throws it: an Error as is, anything else unchecked (Failures.wrap). */
     private volatile Throwable failure;
-    /** failure as a RuntimeException: the context's cause and what await throws. */
-    private volatile RuntimeException failureUnchecked;
 
     private static final VarHandle FAILURE;
 
@@ -191,12 +189,9 @@ public final class ErrGroup {
     }
 
     private void fail(Throwable t) {
-        if (FAILURE.compareAndSet(this, null, t)) {   // keeps I1
-            RuntimeException u = Failures.wrap(t);
-            failureUnchecked = u;
-            if (cancel != null) {
-                cancel.cancel(u);
-            }
+        Throwable f = t instanceof Error ? t : Failures.wrap(t);
+        if (FAILURE.compareAndSet(this, null, f) && cancel != null) {   // keeps I1
+            cancel.cancel(Failures.wrap(f));
         }
     }
 
@@ -230,19 +225,12 @@ public final class ErrGroup {
      */
     public void await() {
         wg.await();
-        Throwable f = failure;
         if (cancel != null) {
-            if (f != null) {
-                cancel.cancel(failureUnchecked);
-            } else {
-                cancel.cancel();
-            }
+            cancel.cancel();               // a no-op after a failure: fail() cancelled with its cause first
         }
+        Throwable f = failure;
         if (f != null) {
-            if (f instanceof Error e) {
-                throw e;
-            }
-            throw failureUnchecked;
+            throw Failures.rethrow(f);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.goloom.RecvChan;
 import dev.goloom.Select;
 import dev.goloom.Task;
 import dev.goloom.context.Context;
+import dev.goloom.internal.sched.Sched;
 import dev.goloom.sync.WaitGroup;
 import java.util.List;
 import java.util.Objects;
@@ -226,8 +227,8 @@ public final class Pipelines {
         return (T) v;
     }
 
-    /** Starts a stage goroutine where WaitGroup.go starts one: the caller's runtime, else the global one. */
+    /** Starts a stage goroutine in the caller's runtime, else the global one (as WaitGroup.go). */
     private static void go(Task body) {
-        new WaitGroup().go(body);
+        Sched.goHere(null, body);
     }
 }

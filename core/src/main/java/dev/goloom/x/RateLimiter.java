@@ -229,7 +229,7 @@ public final class RateLimiter {
                 return new Reservation(ok, n, now, limit);
             }
             double t = advance(now) - n;
-            long wait = t < 0 ? nanosFromTokens(-t) : 0;
+            long wait = t < 0 ? nanosFromTokens(limit, -t) : 0;
             boolean ok = n <= burst && wait <= maxFutureReserve;
             if (!ok) {
                 return new Reservation(false, 0, now, limit);
@@ -255,7 +255,8 @@ public final class RateLimiter {
         return limit <= 0 ? 0 : nanos / 1e9 * limit;
     }
 
-    private long nanosFromTokens(double t) {
+    /** Go's Limit.durationFromTokens: how long {@code t} tokens take to accrue at {@code limit}. */
+    private static long nanosFromTokens(double limit, double t) {
         if (limit <= 0) {
             return INF_NANOS;
         }
@@ -406,7 +407,7 @@ public final class RateLimiter {
                 last = now;
                 tokens = t;
                 if (timeToAct == lastEvent) {
-                    long prev = timeToAct - nanosFromTokensAt(limitAtReserve, n);
+                    long prev = timeToAct - nanosFromTokens(limitAtReserve, n);
                     if (prev - now >= 0) {
                         lastEvent = prev;
                     }
@@ -420,12 +421,5 @@ public final class RateLimiter {
         public String toString() {
             return ok ? "Reservation[n=" + n + ", delay=" + delay() + "]" : "Reservation[not ok]";
         }
-    }
-
-    private static long nanosFromTokensAt(double limit, double t) {
-        if (limit <= 0) {
-            return INF_NANOS;
-        }
-        return (long) (t / limit * 1e9);
     }
 }

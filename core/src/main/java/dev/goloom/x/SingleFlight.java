@@ -127,18 +127,12 @@ public final class SingleFlight<K, V> {
             c.wg.await();
             return outcome(c, true);
         }
-        doCall(c, key, fn);
-        boolean shared;
-        mu.lock();
-        try {
-            shared = c.dups > 0;
-        } finally {
-            mu.unlock();
-        }
-        return outcome(c, shared);
+        return outcome(c, doCall(c, key, fn));
     }
 
-    private void doCall(Call<V> c, K key, Callable<V> fn) {
+    /** Runs fn for c; returns whether other callers joined it (read under mu after the last join). */
+    private boolean doCall(Call<V> c, K key, Callable<V> fn) {
+        boolean shared;
         try {
             c.value = fn.call();
         } catch (Throwable t) {
@@ -150,19 +144,18 @@ public final class SingleFlight<K, V> {
                 if (calls.get(key) == c) {
                     calls.remove(key);     // keeps I1 (unless forget() removed it)
                 }
+                shared = c.dups > 0;       // final: c left the map, so nobody joins it any more
             } finally {
                 mu.unlock();
             }
         }
+        return shared;
     }
 
     private Result<V> outcome(Call<V> c, boolean shared) {
         Throwable f = c.failure;
         if (f != null) {
-            if (f instanceof Error e) {
-                throw e;
-            }
-            throw (RuntimeException) f;
+            throw Failures.rethrow(f);     // keeps I2: already an Error or a RuntimeException
         }
         return new Result<>(c.value, shared);
     }

@@ -258,8 +258,9 @@ class RWMutexLincheckTest {
      * {@code rUnlock()} on an unlocked RWMutex: unlock adds {@code MAX_READERS} (0 becomes
      * {@code MAX_READERS}), rUnlock then sees a non-negative count and <em>returns normally</em>,
      * unlock undoes its add: the reader count is left at -1, which reads as "a writer is pending"
-     * for ever (every tryLock/tryRLock fails from then on). The RWMutex Javadoc says a misuse
-     * "does not change the lock's state". (Go dies at the misuse, so it has no such window.)
+     * for ever (every tryLock/tryRLock fails from then on). The RWMutex Javadoc documents this
+     * (a misuse racing other calls may change the lock's state; it points here). (Go dies at the
+     * misuse, so it has no such window.)
      */
     @Test
     @Disabled("finding: RWMutex misuse is not atomic (see Javadoc); remove to reproduce")
@@ -275,7 +276,7 @@ class RWMutexLincheckTest {
      * T1 {@code tryLock()} takes the writer mutex; T3 {@code tryLock()} fails (mutex taken) and
      * returns; T2 {@code tryRLock()} then succeeds; T1's reader-count CAS fails and it backs off:
      * T3's false has no linearization point at which any lock was held. Go's {@code TryLock}
-     * behaves the same; goloom's Javadoc says "false if any reader or writer holds the lock".
+     * behaves the same; goloom's Javadoc documents it ("or (rarely) when racing another locker").
      * The default tests serialize tryLock calls ({@code tryLockGate}) to check the rest.
      */
     @Test

@@ -222,7 +222,8 @@ class WaitGroupLincheckTest {
      * a moment before the undo; an {@code await()} that reads -1 counts itself as a waiter and
      * parks; the undo brings the counter back to 0 without releasing anyone, so the waiter sleeps
      * for ever on a WaitGroup whose counter is zero (lincheck: "The execution has hung"). The
-     * Javadoc promises that a negative counter is reported and "the counter is left unchanged".
+     * WaitGroup Javadoc documents this: "the counter is left unchanged" holds only for a misuse
+     * that races nothing, and it names the stranded waiter.
      * (Go panics at the misuse and the process dies.)
      */
     @Test

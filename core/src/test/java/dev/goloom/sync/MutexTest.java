@@ -1,8 +1,8 @@
 package dev.goloom.sync;
 
-import static dev.goloom.sync.SyncTesting.awaitWaiting;
 import static dev.goloom.sync.SyncTesting.start;
 import static dev.goloom.sync.SyncTesting.work;
+import static dev.goloom.testing.GoTestSupport.awaitWaiting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

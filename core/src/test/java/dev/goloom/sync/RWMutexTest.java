@@ -1,7 +1,7 @@
 package dev.goloom.sync;
 
-import static dev.goloom.sync.SyncTesting.awaitWaiting;
 import static dev.goloom.sync.SyncTesting.start;
+import static dev.goloom.testing.GoTestSupport.awaitWaiting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -3,7 +3,6 @@ package dev.goloom.sync;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.goloom.GoRuntime;
-import dev.goloom.GoroutineInfo;
 import dev.goloom.Task;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -17,27 +16,6 @@ final class SyncTesting {
     static final int MULTIPLIER = Integer.getInteger("goloom.stress.multiplier", 1);
 
     private SyncTesting() {
-    }
-
-    /** Polls rt.goroutines() until at least {@code n} goroutines wait with {@code reason}. */
-    static void awaitWaiting(GoRuntime rt, String reason, int n) {
-        long deadline = System.nanoTime() + LONG_DELAY.toNanos();
-        while (countWaiting(rt, reason) < n) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + n + " goroutines in [" + reason + "]:\n" + rt.dump());
-            }
-            Thread.yield();
-        }
-    }
-
-    static int countWaiting(GoRuntime rt, String reason) {
-        int c = 0;
-        for (GoroutineInfo gi : rt.goroutines()) {
-            if (reason.equals(gi.waitReason())) {
-                c++;
-            }
-        }
-        return c;
     }
 
     /** A goroutine started by a test, with its thread and a way to join it. */

@@ -292,6 +292,30 @@ public final class GoTestSupport implements BeforeEachCallback, AfterEachCallbac
         return true;
     }
 
+    /**
+     * Polls {@code rt} until at least {@code n} of its goroutines wait with Go's wait reason
+     * {@code reason} (e.g. "sync.Mutex.Lock"); fails with the runtime's dump after 30 s.
+     */
+    public static void awaitWaiting(GoRuntime rt, String reason, int n) {
+        if (!awaitCondition(WAITING_DELAY, () -> countWaiting(rt, reason) >= n)) {
+            org.junit.jupiter.api.Assertions.fail(
+                    "timed out waiting for " + n + " goroutines in [" + reason + "]:\n" + rt.dump());
+        }
+    }
+
+    /** How many of {@code rt}'s goroutines wait with {@code reason} now. */
+    public static int countWaiting(GoRuntime rt, String reason) {
+        int c = 0;
+        for (dev.goloom.GoroutineInfo gi : rt.goroutines()) {
+            if (reason.equals(gi.waitReason())) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    private static final Duration WAITING_DELAY = Duration.ofSeconds(30);
+
     // ------------------------------------------------------------------------------ dumps
 
     private void dump(String why) {

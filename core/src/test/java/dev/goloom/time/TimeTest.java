@@ -13,6 +13,7 @@ import dev.goloom.GoRuntime;
 import dev.goloom.RecvChan;
 import dev.goloom.Select;
 import dev.goloom.internal.chan.HChan;
+import dev.goloom.testing.Stress;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
@@ -120,7 +121,7 @@ class TimeTest {
      */
     @Test
     void stopRacingResetIsAtomic() throws Exception {
-        int rounds = 2_000 * Integer.getInteger("goloom.stress.multiplier", 1);
+        int rounds = Stress.scaled(2_000);
         for (int kind = 0; kind < 2; kind++) {
             for (int i = 0; i < rounds; i++) {
                 Timer t = kind == 0

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.goloom.GoRuntime;
 import dev.goloom.internal.timer.Timers;
+import dev.goloom.testing.Stress;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -17,12 +18,11 @@ import org.junit.jupiter.api.Test;
 /** Timers at scale and under concurrency (times the stress multiplier). */
 @Tag("stress")
 class TimerStressTest {
-    private static final int MULT = Integer.getInteger("goloom.stress.multiplier", 1);
 
     /** 100,000 x multiplier (a million under -Pstress) concurrent timers: started from many goroutines, half fire, half are stopped. */
     @Test
     void aMillionConcurrentTimers() throws InterruptedException {
-        int n = 100_000 * MULT;                     // -Pstress: x10 = a million
+        int n = Stress.scaled(100_000);   // -Pstress: x10 = a million
         int workers = 100;
         try (GoRuntime rt = GoRuntime.builder().build()) {
             AtomicInteger fired = new AtomicInteger();
@@ -60,7 +60,7 @@ class TimerStressTest {
     @Test
     void resetAndStopNeverLeaveAStaleValue() throws InterruptedException {
         int goroutines = 16;
-        int rounds = 2_000 * MULT;
+        int rounds = Stress.scaled(2_000);
         try (GoRuntime rt = GoRuntime.builder().build()) {
             AtomicInteger stale = new AtomicInteger();
             CountDownLatch done = new CountDownLatch(goroutines);

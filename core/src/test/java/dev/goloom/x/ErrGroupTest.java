@@ -10,8 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.goloom.Chan;
 import dev.goloom.GoRuntime;
-import dev.goloom.context.ContextCanceledException;
 import dev.goloom.context.Context;
+import dev.goloom.context.ContextCanceledException;
+import dev.goloom.testing.GoTestSupport;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -167,7 +168,7 @@ class ErrGroupTest {
             g.go(() -> hold.recv());
             ErrGroup outer = new ErrGroup();
             outer.go(() -> g.go(() -> { }));               // blocks in sem send
-            XTesting.awaitWaiting(rt, "chan send", 1);
+            GoTestSupport.awaitWaiting(rt, "chan send", 1);
             hold.close();
             outer.await();
             g.await();

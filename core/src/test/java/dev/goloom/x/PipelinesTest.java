@@ -8,8 +8,6 @@ import dev.goloom.GoRuntime;
 import dev.goloom.RecvChan;
 import dev.goloom.context.CancelContext;
 import dev.goloom.context.Context;
-import dev.goloom.time.Time;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -35,20 +33,8 @@ class PipelinesTest {
         return IntStream.range(from, to).boxed().toList();
     }
 
-    /**
-     * Polls rt.numGoroutine() until it is back to {@code baseline} or below (no fixed sleeps):
-     * a goroutine of an earlier test that was still ending when the baseline was read may end
-     * meanwhile, so "below" is no leak.
-     */
     static void awaitGoroutines(int baseline) {
-        long deadline = System.nanoTime() + XTesting.LONG_DELAY.toNanos();
-        while (rt.numGoroutine() > baseline) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("goroutines leaked: " + rt.numGoroutine() + " > " + baseline
-                        + "\n" + rt.dump());
-            }
-            Time.sleep(Duration.ofMillis(1));
-        }
+        XTesting.awaitGoroutines(rt, baseline);
     }
 
     @Test

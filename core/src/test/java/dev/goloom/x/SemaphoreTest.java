@@ -14,6 +14,7 @@ import dev.goloom.context.Context;
 import dev.goloom.context.ContextCanceledException;
 import dev.goloom.context.DeadlineExceededException;
 import dev.goloom.sync.WaitGroup;
+import dev.goloom.testing.GoTestSupport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,7 +142,7 @@ class SemaphoreTest {
                     got.set(e);
                 }
             });
-            XTesting.awaitWaiting(rt, "chan receive", 1);
+            GoTestSupport.awaitWaiting(rt, "chan receive", 1);
             assertEquals(0, sem.waiting(), "a doomed request does not queue");
             sem.release(1);
             assertTrue(sem.tryAcquire(1), "others are not held back");
@@ -216,7 +217,7 @@ class SemaphoreTest {
             sem.acquire(Context.background(), 1);
             WaitGroup wg = new WaitGroup();
             wg.go(() -> sem.acquire(Context.background(), 1));
-            XTesting.awaitWaiting(rt, "select", 1);
+            GoTestSupport.awaitWaiting(rt, "select", 1);
             sem.release(1);
             wg.await();
             sem.release(1);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.goloom.Chan;
 import dev.goloom.GoRuntime;
 import dev.goloom.sync.WaitGroup;
+import dev.goloom.testing.GoTestSupport;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -77,7 +78,7 @@ class SingleFlightTest {
             }
             started.await();
             // wait until the one call is running and the other n-1 wait for it
-            XTesting.awaitWaiting(rt, "sync.WaitGroup.Wait", n - 1);
+            GoTestSupport.awaitWaiting(rt, "sync.WaitGroup.Wait", n - 1);
             c.send("bar");
             wg.await();
             assertEquals(1, calls.get(), "number of calls");
@@ -113,7 +114,7 @@ class SingleFlightTest {
                     }
                 });
             }
-            XTesting.awaitWaiting(rt, "sync.WaitGroup.Wait", 3);
+            GoTestSupport.awaitWaiting(rt, "sync.WaitGroup.Wait", 3);
             release.close();
             wg.await();
             assertEquals(4, failures.get());
@@ -148,7 +149,7 @@ class SingleFlightTest {
             // the third joins the second call (still in flight), not the forgotten first
             AtomicReference<Integer> third = new AtomicReference<>();
             wg.go(() -> third.set(g.run("key", () -> 3)));
-            XTesting.awaitWaiting(rt, "sync.WaitGroup.Wait", 1);
+            GoTestSupport.awaitWaiting(rt, "sync.WaitGroup.Wait", 1);
             secondFinish.close();
             wg.await();
             assertEquals(1, first.get());
@@ -168,7 +169,7 @@ class SingleFlightTest {
                 int k = i;
                 wg.go(() -> assertEquals(k, g.run(k, () -> { calls.incrementAndGet(); hold.recv(); return k; })));
             }
-            XTesting.awaitWaiting(rt, "chan receive", 4);
+            GoTestSupport.awaitWaiting(rt, "chan receive", 4);
             assertEquals(4, g.inFlight());
             hold.close();
             wg.await();

@@ -8,6 +8,7 @@ import dev.goloom.RecvChan;
 import dev.goloom.context.CancelContext;
 import dev.goloom.context.Context;
 import dev.goloom.sync.WaitGroup;
+import dev.goloom.testing.Stress;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +22,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Semaphore with cancellations, ErrGroup limits and pipeline cancellation, at P = 1, 2, 4. */
 @Tag("stress")
 class XStressTest {
-    static final int M = Integer.getInteger("goloom.stress.multiplier", 1);
 
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 4})
@@ -36,7 +36,7 @@ class XStressTest {
                 for (int g = 0; g < 16; g++) {
                     wg.go(() -> {
                         ThreadLocalRandom rnd = ThreadLocalRandom.current();
-                        for (int i = 0; i < 500 * M; i++) {
+                        for (int i = 0; i < Stress.scaled(500); i++) {
                             long n = 1 + rnd.nextInt((int) size);
                             try (CancelContext ctx = Context.withTimeout(Context.background(),
                                     Duration.ofNanos(rnd.nextInt(200_000)))) {
@@ -64,7 +64,7 @@ class XStressTest {
     void errGroupLimitHolds(int procs) {
         try (GoRuntime rt = GoRuntime.builder().maxProcs(procs).name("x-stress").build()) {
             rt.main(() -> {
-                for (int round = 0; round < 20 * M; round++) {
+                for (int round = 0; round < Stress.scaled(20); round++) {
                     ErrGroup g = ErrGroup.withContext(Context.background());
                     int limit = 1 + round % 5;
                     g.setLimit(limit);
@@ -89,7 +89,7 @@ class XStressTest {
         try (GoRuntime rt = GoRuntime.builder().maxProcs(2).name("x-stress").build()) {
             rt.main(() -> {
                 int baseline = rt.numGoroutine();
-                for (int round = 0; round < 50 * M; round++) {
+                for (int round = 0; round < Stress.scaled(50); round++) {
                     CancelContext ctx = Context.withCancel(Context.background());
                     RecvChan<Integer> src = Pipelines.generate(ctx, IntStream.range(0, 1000).boxed().toList());
                     RecvChan<Integer> out = Pipelines.filter(ctx,
@@ -104,11 +104,7 @@ class XStressTest {
                     }
                     ctx.cancel();
                 }
-                long deadline = System.nanoTime() + XTesting.LONG_DELAY.toNanos();
-                while (rt.numGoroutine() > baseline) {
-                    assertTrue(System.nanoTime() < deadline, "leaked:\n" + rt.dump());
-                    dev.goloom.time.Time.sleep(Duration.ofMillis(1));
-                }
+                XTesting.awaitGoroutines(rt, baseline);
             });
         }
     }

@@ -3,7 +3,7 @@ package dev.goloom.x;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.goloom.GoRuntime;
-import dev.goloom.GoroutineInfo;
+import dev.goloom.time.Time;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
@@ -26,25 +26,20 @@ final class XTesting {
         }
     }
 
-    /** Polls rt until at least {@code n} goroutines wait with {@code reason}. */
-    static void awaitWaiting(GoRuntime rt, String reason, int n) {
+    /**
+     * Polls rt.numGoroutine() until it is back to {@code baseline} or below (no fixed sleeps):
+     * a goroutine of an earlier test that was still ending when the baseline was read may end
+     * meanwhile, so "below" is no leak. Fails with the dump after LONG_DELAY.
+     */
+    static void awaitGoroutines(GoRuntime rt, int baseline) {
         long deadline = System.nanoTime() + LONG_DELAY.toNanos();
-        while (countWaiting(rt, reason) < n) {
+        while (rt.numGoroutine() > baseline) {
             if (System.nanoTime() - deadline > 0) {
-                fail("timed out waiting for " + n + " goroutines in [" + reason + "]:\n" + rt.dump());
+                throw new AssertionError("goroutines leaked: " + rt.numGoroutine() + " > " + baseline
+                        + "\n" + rt.dump());
             }
-            Thread.yield();
+            Time.sleep(Duration.ofMillis(1));
         }
-    }
-
-    static int countWaiting(GoRuntime rt, String reason) {
-        int c = 0;
-        for (GoroutineInfo gi : rt.goroutines()) {
-            if (reason.equals(gi.waitReason())) {
-                c++;
-            }
-        }
-        return c;
     }
 
     /** A fake clock of nanoseconds for RateLimiter tests. */

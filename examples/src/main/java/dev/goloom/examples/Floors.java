@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * What the JDK's virtual threads cost underneath goloom, measured side by side in one process:
- * the floors that some of Go's figures sit below (docs/BENCHMARKS.md, "Floors").
+ * the floors that some of Go's figures sit below (docs/adr/0004-jdk-floors.md).
  *
  * <ul>
  *   <li><b>Hand-off floor.</b> A ring of 503 threads passing a token with nothing but

@@ -291,7 +291,7 @@ public final class Dumps {
         }
     }
 
-    private static String quote(String s) {
+    static String quote(String s) {
         return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
     }
 }

@@ -83,9 +83,10 @@ public final class G implements Goroutine, Executor {
      * wake-up after that (execute) clears it and makes the registry hold the g strongly again.
      */
     volatile boolean leakArmed;
-    /** this g's slot in its runtime's AllGs (guarded by the stripe's monitor; -1: none). */
+    /** this g's slot in its runtime's AllGs (guarded by the stripe's lock; -1: none). */
     int slot = -1;
-    /** the M running this g (written by that M before mounting; read by ready() on the same M). */
+    /** the M that last mounted this g (written by that M before mounting; read by state() and
+     *  goleave's trace event; may be stale: the carrier is the truth, VThreads.carrierOf). */
     M m;
     /** link in the global run queue (guarded by the global queue's lock). */
     G schedlink;
@@ -287,11 +288,6 @@ public final class G implements Goroutine, Executor {
     // ------------------------------------------------------------------------- current
 
     /**
-     * The goroutine running on the calling thread, or null when the caller is not a goroutine.
-     * Under the GMP scheduler this is one field read (the virtual thread's scheduler is its g);
-     * in fallback mode a thread-local.
-     */
-    /**
      * The runtime of the calling goroutine, or null on a plain thread: what a callback that must
      * later start a goroutine "in the creator's runtime" remembers (Timers.goFunc).
      */
@@ -300,6 +296,11 @@ public final class G implements Goroutine, Executor {
         return g == null ? null : g.sched;
     }
 
+    /**
+     * The goroutine running on the calling thread, or null when the caller is not a goroutine.
+     * Under the GMP scheduler this is one field read (the virtual thread's scheduler is its g);
+     * in fallback mode a thread-local.
+     */
     public static G current() {
         Thread t = Thread.currentThread();
         if (t.isVirtual()) {

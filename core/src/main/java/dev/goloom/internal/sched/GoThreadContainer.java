@@ -20,7 +20,9 @@ final class GoThreadContainer extends ThreadContainer {
      *   threads() is the runtime's registry (AllGs): goloom already knows every live goroutine,
      *   so the container keeps nothing of its own. onStart/onExit are the JDK's callbacks from
      *   VirtualThread.start(ThreadContainer) and afterDone(); goloom's own bookkeeping
-     *   (Sched.newproc / goleave) already did the work, so they are no-ops.
+     *   (Sched.newproc / goleave) already did the work, so the JDK's empty defaults stand.
+     *   The registration lasts until the container is collected with its runtime (the JDK's
+     *   registry holds it weakly); a closed runtime that is still reachable lists no threads.
      *
      * Lineage
      *   The JDK's jdk.internal.vm.SharedThreadContainer (which we cannot use: it keeps its
@@ -66,15 +68,5 @@ final class GoThreadContainer extends ThreadContainer {
     @Override
     public Stream<Thread> threads() {
         return sched.allgs.snapshot().stream().map(g -> g.thread).filter(t -> t != null && t.isAlive());
-    }
-
-    @Override
-    protected void onStart(Thread t) {
-        // nothing: Sched.newproc registered the goroutine in allgs before starting its thread
-    }
-
-    @Override
-    protected void onExit(Thread t) {
-        // nothing: Sched.goleave removed it from allgs
     }
 }

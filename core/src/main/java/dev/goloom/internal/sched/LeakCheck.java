@@ -78,7 +78,7 @@ public final class LeakCheck {
      */
 
     /** A goroutine the GC proved leaked: its snapshot from before the GC, and Go's created-by lines. */
-    public record Leaked(GoroutineInfo info, String createdBy, String runtime) {
+    public record Leaked(GoroutineInfo info, String createdBy) {
     }
 
     private static final ReentrantLock CHECK = new ReentrantLock();
@@ -145,7 +145,7 @@ public final class LeakCheck {
             List<Leaked> out = new ArrayList<>();
             for (Candidate c : cands) {             // keeps I3
                 if (s.allgs.settle(c.ref)) {
-                    out.add(new Leaked(c.info, c.createdBy, s.name()));
+                    out.add(new Leaked(c.info, c.createdBy));
                     if (Trace.on) {
                         Trace.emit(Trace.GO_END, -1, c.ref.goid, 0);
                     }
@@ -192,8 +192,7 @@ public final class LeakCheck {
             GoroutineInfo i = l.info;
             sb.append("goroutine ").append(i.id()).append(" [").append(Dumps.bracket(i)).append(" (leaked)]:\n");
             if (Dumps.named(i)) {
-                sb.append("# labels: {\"name\":\"").append(i.name().replace("\\", "\\\\").replace("\"", "\\\""))
-                        .append("\"}\n");
+                sb.append("# labels: {\"name\":").append(Dumps.quote(i.name())).append("}\n");
             }
             for (StackTraceElement e : i.stack()) {
                 Dumps.frame(sb, e);

@@ -262,7 +262,6 @@ final class M extends Thread {
         }
     }
 
-    /** Runs pp's due timers, if any. Returns false if this M lost its P meanwhile. */
     /** A timer of t is due; reads the clock only if t has a timer at all (Go's checkTimers). */
     private static boolean due(TimerQueue t) {
         if (t == null) {
@@ -272,6 +271,7 @@ final class M extends Thread {
         return w != Long.MAX_VALUE && w <= System.nanoTime();
     }
 
+    /** Runs pp's due timers, if any. Returns false if this M lost its P meanwhile. */
     private boolean checkTimers(P pp) {
         if (pp.skipTimers) {
             return true; // a callback blocked on this P: run a goroutine first (P.skipTimers)

@@ -145,9 +145,9 @@ public final class Park {
         if (i >= ACTIVE_SPIN || !MULTICORE) {
             return false;
         }
-        Thread t = Thread.currentThread();
-        if (!t.isVirtual() || !(VThreads.carrierOf(t) instanceof M m)) {
-            return true;
+        M m = Sched.currentMAny();
+        if (m == null || Thread.currentThread() == m) {
+            return true;                           // a plain thread (or an M itself)
         }
         Sched s = m.sched;
         if (s.maxProcs() <= s.npidle.get() + s.nmspinning.get() + 1) {

@@ -5,6 +5,7 @@ import dev.goloom.GoroutineInfo;
 import dev.goloom.GoroutineState;
 import dev.goloom.SchedStats;
 import dev.goloom.Task;
+import dev.goloom.internal.trace.Trace;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import dev.goloom.internal.trace.Trace;
 
 /**
  * One goloom runtime: Go's {@code schedt} — the Ps, the Ms, the global run queue, the idle lists,
@@ -198,11 +198,30 @@ public final class Sched {
         if (Trace.on) {
             Trace.emit(Trace.GO_CREATE, -1, id, g.parentGoid, name);
         }
-        VThreads.start(g.thread, container);   // not Thread.start(): see VThreads, GoThreadContainer
+        try {
+            VThreads.start(g.thread, container);   // not Thread.start(): see VThreads, GoThreadContainer
+        } catch (Throwable t) {
+            allgs.remove(g);                       // never started: close() must not wait for it
+            throw t;
+        }
         if (parent != null && parent.takePreempt()) {
             gosched();  // a preemption point (Park.preemptPoint): a long fan-out of go() yields
         }
         return g;
+    }
+
+    /**
+     * Starts {@code body} in the calling goroutine's runtime, or in the global runtime when the
+     * caller is a plain thread (Go has one runtime; what {@code wg.Go} and the x package's stage
+     * goroutines mean by "go"). Throws as {@link #newproc} does, e.g. when that runtime is closed.
+     */
+    public static void goHere(String name, Task body) {
+        Sched s = G.currentSched();
+        if (s != null) {
+            s.newproc(name, body);
+        } else {
+            dev.goloom.GoRuntime.global().go(name, body);
+        }
     }
 
     private Thread newThread(G g, String name, Runnable body) {
@@ -381,15 +400,8 @@ public final class Sched {
 
     /** The M the calling thread runs on, if it is one of ours. */
     private M currentM() {
-        Thread t = Thread.currentThread();
-        if (t instanceof M mm) {
-            return mm.sched == this ? mm : null;
-        }
-        if (t.isVirtual() && VThreads.carrierOf(t) instanceof M mm) {
-            // the waker's carrier (pinned while the JDK calls execute, so it cannot change)
-            return mm.sched == this ? mm : null;
-        }
-        return null;
+        M mm = currentMAny();   // a waker's carrier is pinned while the JDK calls execute
+        return mm != null && mm.sched == this ? mm : null;
     }
 
     /** The M the calling thread runs on, of any runtime (null if none). */

@@ -5,9 +5,11 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The scheduler's lock (Go's {@code sched.lock}): a test-and-set spin lock that never parks
- * while held and hands nothing to a waiter.
+ * while held and hands nothing to a waiter. Also the lock of every structure that Ms and
+ * goroutines share for a few list operations: the AllGs stripes and the per-P timer heaps
+ * (internal/timer/TimerHeap).
  */
-final class SchedLock {
+public final class SchedLock {
     /* Implementation notes
      *
      * Overview
@@ -39,7 +41,7 @@ final class SchedLock {
         }
     }
 
-    void lock() {
+    public void lock() {
         if (HELD.compareAndSet(this, false, true)) {
             return;
         }
@@ -56,7 +58,7 @@ final class SchedLock {
         }
     }
 
-    void unlock() {
+    public void unlock() {
         HELD.setRelease(this, false);   // release: pairs with the CAS in lock()
     }
 }

@@ -129,7 +129,9 @@ public final class Timer {
 
     /**
      * Stops every weak timer whose argument has been collected since the last call. Cheap when
-     * there is none (one read); called when weak timers are made and by timer runners.
+     * there is none (one read); called when a channel timer is made (TimerChan) and by the
+     * plain-thread timer host's rounds (ThreadTimerHost); on the per-P heaps an unreferenced
+     * timer is otherwise dropped at its next firing.
      */
     public static void expunge() {
         Reference<?> r;

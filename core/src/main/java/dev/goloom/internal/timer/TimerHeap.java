@@ -1,5 +1,6 @@
 package dev.goloom.internal.timer;
 
+import dev.goloom.internal.sched.SchedLock;
 import dev.goloom.internal.sched.TimerQueue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -48,7 +49,7 @@ public final class TimerHeap implements TimerQueue {
      *   I5 wakers, probes == the number of heaped timers of kind WAKES, PROBE
      *
      * Ownership & locking
-     *   lock: a SpinLock (never parks) taken by any thread that adds, deletes or modifies a timer
+     *   lock: a SchedLock (never parks) taken by any thread that adds, deletes or modifies a timer
      *   of this heap (goroutines and plain threads), by the runners in runExpired (scheduler Ms,
      *   sysmon, goloom-timer), and by deadlock detection in hasWakingTimer. It is held only for
      *   O(log n) array work, never while a callback runs, never across a park; nothing else is
@@ -77,7 +78,7 @@ public final class TimerHeap implements TimerQueue {
     /** the host that runs this heap and is told about new earliest timers. */
     private final TimerHost host;
     /** the heap lock; see Ownership & locking. */
-    final SpinLock lock = new SpinLock();
+    final SchedLock lock = new SchedLock();
     private Timer[] ts = new Timer[MIN_CAP];
     private long[] ws = new long[MIN_CAP];
     private int n;
@@ -462,43 +463,6 @@ public final class TimerHeap implements TimerQueue {
             return ts.length;
         } finally {
             lock.unlock();
-        }
-    }
-
-    /**
-     * A test-and-test-and-set lock that never parks: spins, then yields. Holders never block, so
-     * a waiter only waits for a few hundred instructions unless the holder's thread was
-     * descheduled by the OS (or, for a goroutine, cannot happen: it holds it across no park).
-     */
-    static final class SpinLock {
-        private volatile int state;
-        private static final VarHandle STATE;
-        static {
-            try {
-                STATE = MethodHandles.lookup().findVarHandle(SpinLock.class, "state", int.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        void lock() {
-            if (STATE.compareAndSet(this, 0, 1)) {   // acquire: pairs with unlock's release
-                return;
-            }
-            for (int spins = 0;; spins++) {
-                if (state == 0 && STATE.compareAndSet(this, 0, 1)) {
-                    return;
-                }
-                if (spins < 64) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
-            }
-        }
-
-        void unlock() {
-            STATE.setRelease(this, 0);                // release: pairs with lock's CAS
         }
     }
 }

@@ -103,14 +103,19 @@ public final class Timers {
      * runner (a scheduler M) only ever starts a goroutine.
      */
     public static void goFunc(dev.goloom.internal.sched.Sched sched, Runnable f) {
+        goFunc(sched, null, f);
+    }
+
+    /** {@link #goFunc(dev.goloom.internal.sched.Sched, Runnable)} with a goroutine name. */
+    public static void goFunc(dev.goloom.internal.sched.Sched sched, String name, Runnable f) {
         if (sched != null && !sched.isClosed()) {
             try {
-                sched.newproc(null, f::run);
+                sched.newproc(name, f::run);
                 return;
             } catch (IllegalStateException closedMeanwhile) {
                 // fall through to the global runtime
             }
         }
-        dev.goloom.Go.go(f::run);
+        dev.goloom.Go.go(name, f::run);
     }
 }

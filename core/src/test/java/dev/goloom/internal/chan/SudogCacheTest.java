@@ -3,10 +3,12 @@ package dev.goloom.internal.chan;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.goloom.Chan;
 import dev.goloom.GoRuntime;
 import dev.goloom.internal.sched.G;
+import dev.goloom.testing.GoTestSupport;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,6 +27,12 @@ class SudogCacheTest {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    /** Polls until a receiver is queued on c (a goroutine count nothing can wait on). */
+    private static void awaitReceiver(Chan<Integer> c) {
+        assertTrue(GoTestSupport.awaitCondition(GoTestSupport.LONG_DELAY, () -> WhiteBox.waiters(c) > 0),
+                "the goroutine never blocked on the channel");
     }
 
     @Test
@@ -46,14 +54,10 @@ class SudogCacheTest {
                     locals.set(THREAD_LOCALS.get(Thread.currentThread()));
                     back.send(2);
                 });
-                while (WhiteBox.waiters(c) == 0) {
-                    Thread.yield();
-                }
+                awaitReceiver(c);
                 c.send(1);
                 back.recv();
-                while (WhiteBox.waiters(c) == 0) {
-                    Thread.yield();
-                }
+                awaitReceiver(c);
                 c.send(2);
                 back.recv();
             });
