@@ -1,39 +1,46 @@
 package dev.goloom.internal.sched;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Go's {@code allgs}: the registry of live goroutines behind numGoroutine, goroutines(), dumps,
- * deadlock and leak detection. Slots in arrays, reused through free lists (Go reuses dead gs
- * through its gFree lists), striped by goroutine id so that a goroutine's registration and
- * removal meet the same stripe and different goroutines rarely contend.
+ * Go's {@code allgs}: the registry of goroutines behind numGoroutine, goroutines(), dumps,
+ * deadlock and leak detection. Slots in arrays, striped by goroutine id. As in Go, a goroutine
+ * that ends is not taken out: its slot is reclaimed when its stripe next runs out of room, and
+ * only a striped counter records the exit.
  */
 final class AllGs {
     /* Implementation notes
      *
      * Overview
-     *   add() takes a free slot of the stripe (goid & MASK), most recently freed first so the
-     *   cache line is warm, and stores the g there; remove() clears the slot and pushes it back.
-     *   A g remembers its slot (G.slot). No boxing, no node allocation, no hash: a registration
-     *   is a lock, two array stores and an unlock. Listing walks the arrays (dumps only).
+     *   add() takes a slot of the stripe (goid & MASK) under the stripe's lock: from the free
+     *   stack, else the next one past top; when both are used up, reclaim() sweeps the stripe,
+     *   frees the slots of dead gs, and doubles the arrays if that freed less than a quarter.
+     *   A g remembers its slot (G.slot). remove() (the last thing a goroutine does, after it
+     *   set g.exited) only counts the exit, on a padded per-stripe counter. Listing walks the arrays and skips
+     *   ended gs (dumps, leak and deadlock checks only).
      *
      *   Weak slots (only during a leak check, LeakCheck): weaken(g) moves a parked g from
      *   slots[i] to weak[i] (a LeakRef, a WeakReference that remembers goid and slot), so that
      *   the registry no longer keeps it alive; strengthen(g) (the waker, through G.execute) and
      *   settle(ref) (the checker, after the GC) move it back, or, if the GC cleared the ref,
-     *   settle frees the slot: the goroutine was unreachable, hence leaked, and it is gone.
-     *   A weak slot still counts as live (size()) until settled.
+     *   settle frees the slot and counts an exit: the goroutine was unreachable, hence leaked,
+     *   and it is gone. A g held weakly cannot end: it must be woken (strengthen) to run;
+     *   remove() still drops the weak entry of a g that ends armed.
      *
      * Rejected alternatives
+     *   Unregistering on exit (sessions 1-3: clear the slot, push it on the free stack, under
+     *   the stripe lock). In a WaitGroup fan-out the spawning goroutine adds on one core while
+     *   the other core's exits remove, on the same 16 locks and arrays: 6-11% of the CPU profile,
+     *   half of it in the exits' lock (a contended SchedLock even yields). Now an exit touches
+     *   one padded counter. The price is Go's too: a dead g (with its virtual thread object)
+     *   stays reachable until its stripe fills up again.
      *   Striping by the creating P (tried in session 2): a fan-out from one goroutine then puts
-     *   every add and the stolen goroutines' exits on ONE lock that both cores hammer; the
-     *   WaitGroup fan-out got slower (~550 ns a goroutine against ~370 by goid). By goid the
-     *   traffic is spread over 16 locks; each operation still tends to miss in cache (a third
-     *   of a fan-out profile). What would remove it is Go's way: never unregister on exit (dead
-     *   gs stay until their slot is reused, the count kept per M), left for later.
+     *   every add on ONE lock; by goid the traffic is spread over 16.
      *   ConcurrentHashMap<Long, G> (the first version): boxing, a node per goroutine, and a
      *   remove that touches a cold bucket and a cold node — 13% of a spawn-and-park run.
      *   Relying on the JDK's thread containers (jdk.trackAllThreads): not a public API, and off
@@ -42,20 +49,25 @@ final class AllGs {
      *   for the GC to process per goroutine, for a check that runs rarely.
      *
      * Invariants
-     *   I1 for every registered g of the stripe exactly one of: slots[g.slot] == g, or
-     *      weak[g.slot] refers to g; every other slot below top has both entries null (a weak
-     *      entry whose referent was collected counts as registered until settle() frees it) and
-     *      is on the free stack exactly once.
-     *   I2 live == the number of non-null slots plus the number of non-null weak entries.
+     *   I1 for every registered g of the stripe that has not ended exactly one of:
+     *      slots[g.slot] == g, or weak[g.slot] refers to g (a weak entry whose referent was
+     *      collected counts as registered until settle() frees it). Every other slot below top
+     *      holds a dead g (awaiting reclaim) or has both entries null and is on the free stack
+     *      exactly once.
+     *   I2 size() == registrations - exits == the goroutines registered and not yet ended.
      *   I3 g.leakArmed is cleared (under the stripe lock) whenever weak[g.slot] is given back to
      *      slots[g.slot]; weaken() moves a g only while it is armed.
      *
      * Locking & memory ordering
-     *   Each stripe's SchedLock guards its arrays, top, nfree and live (a leaf lock; held for a few
-     *   stores; taken by goroutines and plain threads). size() sums `live` without the locks: a
-     *   racy count, as Go's NumGoroutine. g.leakArmed is volatile: the checker's write before it
-     *   reads the thread's park state pairs with the waker's read after it changed that state
-     *   (see LeakCheck, "Memory ordering").
+     *   Each stripe's SchedLock guards its arrays, top and nfree (a leaf lock; held for a few
+     *   stores, or one sweep; taken by goroutines and plain threads). `added` is written under
+     *   it and read racily; the exit counts are atomic adds (getAndAdd) and volatile reads. size() is a racy count, as Go's
+     *   NumGoroutine. reclaim() reads g.exited (volatile), written before remove() and never
+     *   cleared, so a g seen exited has ended (g.status is no proof: the JDK may resubmit an
+     *   ended thread's continuation once, after a stack walk, and ready() rewrites status).
+     *   g.leakArmed is volatile: the checker's write before it reads the thread's park state
+     *   pairs with the waker's read after it changed that state (see LeakCheck, "Memory
+     *   ordering").
      */
     private static final int STRIPES = 16;
     private static final int MASK = STRIPES - 1;
@@ -79,7 +91,22 @@ final class AllGs {
         int[] free = new int[64];
         int nfree;
         int top;
-        volatile int live;
+        /** registrations ever made in this stripe (written under the lock, read racily). */
+        volatile long added;
+    }
+
+    /**
+     * Goroutines that ended (remove), and leaked ones the GC took (settle): one counter per
+     * stripe (by goid), each on its own 128-byte stretch so exits on different cores rarely
+     * share a cache line. Allocated up front: an exit must not allocate (it may run out of
+     * memory, and a LongAdder allocates its cells on first contention).
+     */
+    private final long[] exits = new long[STRIPES * PAD];
+    private static final int PAD = 16;
+    private static final VarHandle EXITS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private void countExit(long goid) {
+        EXITS.getAndAdd(exits, ((int) goid & MASK) * PAD, 1L);
     }
 
     void add(G g) {
@@ -87,48 +114,72 @@ final class AllGs {
         s.lock.lock();
         try {
             int i;
+            if (s.nfree == 0 && s.top == s.slots.length) {
+                reclaim(s);
+            }
             if (s.nfree > 0) {
                 i = s.free[--s.nfree];
             } else {
                 i = s.top;
-                if (i == s.slots.length) {
-                    // allocate everything before changing anything: an OutOfMemoryError here
-                    // must leave the stripe as it was (I1), not a top past the arrays' end
-                    G[] slots = Arrays.copyOf(s.slots, i * 2);
-                    int[] free = Arrays.copyOf(s.free, i * 2);
-                    LeakRef[] weak = s.weak == null ? null : Arrays.copyOf(s.weak, i * 2);
-                    s.slots = slots;
-                    s.free = free;
-                    s.weak = weak;
-                }
                 s.top = i + 1;
             }
             s.slots[i] = g;
             g.slot = i;
-            s.live = s.live + 1;
+            s.added = s.added + 1;
         } finally {
             s.lock.unlock();
         }
     }
 
+    /**
+     * The stripe is full (lock held): frees the slots of dead goroutines, and doubles the arrays
+     * when that freed less than a quarter of them. Amortized O(1) per add: a sweep of n slots
+     * either frees n/4 of them (the next n/4 adds need no sweep) or doubles n.
+     */
+    private static void reclaim(Stripe s) {
+        G[] slots = s.slots;
+        int n = s.top;
+        for (int i = 0; i < n; i++) {
+            G g = slots[i];
+            if (g != null && g.exited) {
+                slots[i] = null;               // the dead g (and its thread) may now be collected
+                s.free[s.nfree++] = i;
+            }
+        }
+        if (s.nfree < n / 4) {
+            // allocate everything before changing anything: an OutOfMemoryError here must leave
+            // the stripe as it was (I1), not a top past the arrays' end
+            G[] grown = Arrays.copyOf(slots, n * 2);
+            int[] free = Arrays.copyOf(s.free, n * 2);
+            LeakRef[] weak = s.weak == null ? null : Arrays.copyOf(s.weak, n * 2);
+            s.slots = grown;
+            s.free = free;
+            s.weak = weak;
+        }
+    }
+
+    /**
+     * {@code g} has ended ({@code g.exited}, written before this call; called once per
+     * g): Go's way, it keeps its slot until an add that finds the stripe full reclaims it; only
+     * the count changes, on a padded counter (no lock, no shared cache line with the adds).
+     */
     void remove(G g) {
+        if (g.leakArmed) {
+            dropWeak(g);                       // cannot happen (see Overview); kept exact anyway
+        }
+        countExit(g.goid);
+    }
+
+    /** {@code g} ended while a leak check may hold it weakly: its weak entry goes. */
+    private void dropWeak(G g) {
         Stripe s = stripes[(int) g.goid & MASK];
         s.lock.lock();
         try {
             int i = g.slot;
-            if (i < 0) {
-                return; // not registered (or already removed)
+            if (i >= 0 && s.weak != null && s.weak[i] != null && s.weak[i].refersTo(g)) {
+                s.weak[i] = null;
+                s.free[s.nfree++] = i;
             }
-            if (s.slots[i] == g) {
-                s.slots[i] = null;
-            } else if (s.weak != null && s.weak[i] != null && s.weak[i].refersTo(g)) {
-                s.weak[i] = null;   // it ended while a leak check held it weakly
-            } else {
-                return;
-            }
-            g.slot = -1;
-            s.free[s.nfree++] = i;
-            s.live = s.live - 1;
         } finally {
             s.lock.unlock();
         }
@@ -142,7 +193,7 @@ final class AllGs {
             for (int i = 0; i < s.top; i++) {
                 G g = s.slots[i];
                 if (g != null && g.goid == goid) {
-                    return g;
+                    return g.exited ? null : g;
                 }
                 LeakRef w = s.weak != null ? s.weak[i] : null;
                 if (w != null && w.goid == goid) {
@@ -155,21 +206,24 @@ final class AllGs {
         return null;
     }
 
+    /**
+     * Live goroutines: registrations minus exits, read in that order reversed (exits first):
+     * both only grow and an exit follows its add, so the difference is never negative.
+     */
     int size() {
-        int n = 0;
-        for (Stripe s : stripes) {
-            n += s.live;
+        long ended = 0;
+        for (int i = 0; i < STRIPES; i++) {
+            ended += (long) EXITS.getVolatile(exits, i * PAD);
         }
-        return n;
+        long n = 0;
+        for (Stripe s : stripes) {
+            n += s.added;
+        }
+        return (int) Math.max(0, n - ended);
     }
 
     boolean isEmpty() {
-        for (Stripe s : stripes) {
-            if (s.live != 0) {
-                return false;
-            }
-        }
-        return true;
+        return size() == 0;
     }
 
     /** A snapshot of every registered goroutine (unordered). */
@@ -184,7 +238,7 @@ final class AllGs {
                     if (g == null && weak != null && weak[i] != null) {
                         g = weak[i].get();
                     }
-                    if (g != null) {
+                    if (g != null && !g.exited) {
                         out.add(g);
                     }
                 }
@@ -269,19 +323,27 @@ final class AllGs {
                 return false;
             }
             s.free[s.nfree++] = i;
-            s.live = s.live - 1;
+            countExit(r.goid);
             return true;
         } finally {
             s.lock.unlock();
         }
     }
 
-    /** White-box check of I1 and I2. */
+    /** Slots allocated in all stripes (white-box: reclaim keeps the arrays bounded). */
+    int capacity() {
+        int n = 0;
+        for (Stripe s : stripes) {
+            n += s.slots.length;
+        }
+        return n;
+    }
+
+    /** White-box check of I1. */
     void checkInvariants() {
         for (Stripe s : stripes) {
             s.lock.lock();
             try {
-                int n = 0;
                 boolean[] isFree = new boolean[s.top];
                 for (int k = 0; k < s.nfree; k++) {
                     if (isFree[s.free[k]]) {
@@ -296,21 +358,16 @@ final class AllGs {
                         throw new AssertionError("slot " + i + " both strong and weak");
                     }
                     if (g != null) {
-                        n++;
                         if (g.slot != i || isFree[i]) {
                             throw new AssertionError("slot " + i + " of " + g);
                         }
                     } else if (w != null) {
-                        n++;
                         if (w.slot != i || isFree[i]) {
                             throw new AssertionError("weak slot " + i + " of goroutine " + w.goid);
                         }
                     } else if (!isFree[i]) {
                         throw new AssertionError("empty slot " + i + " not free");
                     }
-                }
-                if (n != s.live) {
-                    throw new AssertionError("live " + s.live + " counted " + n);
                 }
             } finally {
                 s.lock.unlock();

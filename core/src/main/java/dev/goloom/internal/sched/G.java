@@ -71,6 +71,12 @@ public final class G implements Goroutine, Executor {
     private volatile Runnable cont;
 
     volatile int status = G_RUNNABLE;
+    /**
+     * set once, as the goroutine ends, and never cleared: AllGs's "dead" (status may still be
+     * overwritten afterwards by a late, harmless resubmission of the ended thread). Set through
+     * {@link #markExited()}, which makes exactly one of its callers count the exit.
+     */
+    volatile boolean exited;
     /** true while this g sits in a run queue (I2): set by Sched.ready, cleared by the M. */
     @SuppressWarnings("unused") private volatile boolean queued;
     volatile WaitReason waitReason;
@@ -114,8 +120,10 @@ public final class G implements Goroutine, Executor {
 
     private static final VarHandle QUEUED;
     private static final VarHandle PREEMPT;
+    private static final VarHandle EXITED;
     static {
         try {
+            EXITED = MethodHandles.lookup().findVarHandle(G.class, "exited", boolean.class);
             QUEUED = MethodHandles.lookup().findVarHandle(G.class, "queued", boolean.class);
             PREEMPT = MethodHandles.lookup().findVarHandle(G.class, "preemptReq", boolean.class);
         } catch (ReflectiveOperationException e) {
@@ -131,6 +139,20 @@ public final class G implements Goroutine, Executor {
         this.parentGoid = parentGoid;
         this.foreign = false;
         this.foreignCont = null;
+    }
+
+    /**
+     * Marks this g ended (status G_DEAD, {@link #exited}); true for the one caller that got
+     * there first. Three callers may race to it: goleave (the body ended), the thread
+     * container's onExit (the virtual thread terminated, even if the body never ran or its
+     * end threw), and newproc when the thread could not start.
+     */
+    boolean markExited() {
+        if (exited || !EXITED.compareAndSet(this, false, true)) {
+            return false;
+        }
+        status = G_DEAD;
+        return true;
     }
 
     /** An anonymous scheduling unit for a foreign continuation. */

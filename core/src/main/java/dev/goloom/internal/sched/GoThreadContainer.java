@@ -19,8 +19,10 @@ final class GoThreadContainer extends ThreadContainer {
      *   A shared container (no owner thread, so its parent is the root container) whose
      *   threads() is the runtime's registry (AllGs): goloom already knows every live goroutine,
      *   so the container keeps nothing of its own. onStart/onExit are the JDK's callbacks from
-     *   VirtualThread.start(ThreadContainer) and afterDone(); goloom's own bookkeeping
-     *   (Sched.newproc / goleave) already did the work, so the JDK's empty defaults stand.
+     *   VirtualThread.start(ThreadContainer) and afterDone(). onStart keeps the JDK's empty
+     *   default (Sched.newproc registered the g already); onExit counts the end of a g whose
+     *   body never reached goleave (an OutOfMemoryError in the JDK's code around the body:
+     *   the runtime then waited for it for ever), and costs a CAS otherwise (G.markExited).
      *   The registration lasts until the container is collected with its runtime (the JDK's
      *   registry holds it weakly); a closed runtime that is still reachable lists no threads.
      *
@@ -63,6 +65,16 @@ final class GoThreadContainer extends ThreadContainer {
     @Override
     public String name() {
         return "goloom:" + sched.name();
+    }
+
+    /**
+     * The JDK's callback as a goroutine's virtual thread terminates (VirtualThread.afterDone,
+     * on the carrier): the safety net that counts a goroutine whose body never reached
+     * goleave (Sched.threadExited).
+     */
+    @Override
+    protected void onExit(Thread thread) {
+        sched.threadExited(thread);
     }
 
     @Override

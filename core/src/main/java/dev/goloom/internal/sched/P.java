@@ -37,7 +37,7 @@ final class P {
      *   schedtick, switches: written by the owner only (plain), read by sysmon (opaque): a stale
      *     read only delays a hand-off by one sysmon round (benign).
      *   preempt: set by sysmon, cleared by the owner (volatile).
-     *   sysmonTick/sysmonSwitches/sliceWhen/switchWhen: sysmon's own (plain).
+     *   sysmonTick/sysmonSwitches/sliceWhen/switchWhen/sleepCheck*: sysmon's own (plain).
      *   link: guarded by the scheduler lock (idle list).
      */
     static final int P_IDLE = 0, P_SCHED = 1, P_RUNNING = 2, P_HANDOFF = 3, P_DEAD = 4;
@@ -73,6 +73,9 @@ final class P {
     /** when sysmon asked the mounted goroutine to yield (0: not asked this mount); sysmon's own. */
     long preemptAskedWhen;
     long switchWhen;
+    /** when sysmon may next read the mounted goroutine's kernel thread state, and the gap it waits. */
+    long sleepCheckWhen;
+    long sleepCheckGap;
 
     // counters (owner writes, racy reads for stats)
     long steals;

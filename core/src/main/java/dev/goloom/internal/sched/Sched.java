@@ -201,7 +201,9 @@ public final class Sched {
         try {
             VThreads.start(g.thread, container);   // not Thread.start(): see VThreads, GoThreadContainer
         } catch (Throwable t) {
-            allgs.remove(g);                       // never started: close() must not wait for it
+            if (g.markExited()) {                  // never started: close() must not wait for it
+                allgs.remove(g);
+            }
             throw t;
         }
         if (parent != null && parent.takePreempt()) {
@@ -281,6 +283,20 @@ public final class Sched {
         return g.thread;
     }
 
+    /**
+     * The goroutine's thread {@code t} has terminated (the JDK's thread-container callback):
+     * if nothing counted the end of its g yet (the virtual thread failed before or after the
+     * body, say out of memory), count it now, so that numGoroutine and close() do not wait for
+     * it for ever. Runs on the carrier, after the thread unmounted; allocates nothing.
+     */
+    void threadExited(Thread t) {
+        // slot < 0: a threadFactory() thread that died before its body registered it
+        if (VThreads.schedulerOf(t) instanceof G g && g.sched == this && g.slot >= 0 && g.markExited()) {
+            g.waitReason = null;
+            allgs.remove(g);
+        }
+    }
+
     /** The goroutine's whole life, run on its virtual thread. */
     private void goexit(G g, Task task) {
         goenter(g);
@@ -308,11 +324,15 @@ public final class Sched {
         g.status = G.G_RUNNING;
     }
 
-    /** Last thing a goroutine's thread does: it is dead and leaves allgs. */
+    /**
+     * Last thing a goroutine's body does: it is dead and leaves allgs. (If the body never got
+     * here, its thread's termination does it: GoThreadContainer.onExit.)
+     */
     private void goleave(G g) {
         g.waitReason = null;
-        g.status = G.G_DEAD;
-        allgs.remove(g);
+        if (g.markExited()) {
+            allgs.remove(g);
+        }
         if (Trace.on) {
             M m = g.m;
             Trace.emit(Trace.GO_END, m != null && m.p != null ? m.p.id : -1, g.goid, 0);
@@ -1014,7 +1034,7 @@ public final class Sched {
             waited = false;
             for (G g : allGs()) {
                 Thread t = g.thread;
-                if (t == null || t == me) {
+                if (t == null || t == me || !t.isAlive()) {
                     continue;
                 }
                 while (t.isAlive()) {

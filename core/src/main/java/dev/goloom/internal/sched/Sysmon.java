@@ -21,8 +21,7 @@ final class Sysmon extends Thread {
     /* Implementation notes
      *
      * Overview
-     *   Every round (20 us while something happens, backing off to 10 ms when idle, as Go's)
-     *   it reads each live P's status and counters. A P whose `switches` counter has not moved
+     *   Every round (see "Period") it reads each live P's status and counters. A P whose `switches` counter has not moved
      *   since sysmon first saw it, while its state is P_RUNNING, has had one goroutine mounted all
      *   that time. If the P has other work (goroutines queued, a due timer, or the global queue
      *   with no idle P), sysmon takes it with a CAS P_RUNNING -> P_HANDOFF and hands it to
@@ -32,6 +31,18 @@ final class Sysmon extends Thread {
      *   that M finds its P gone (M.exitsyscall).
      *   A GC pause stops every M and makes all look stuck: a round during which a GC ran makes
      *   no hand-off decisions.
+     *
+     * Period
+     *   20 us while a round finds something to do or to watch (a P that has had one goroutine
+     *   mounted since the last round while other work waits on it); after 50 quiet rounds the
+     *   period doubles, up to 1 ms while any P runs and 10 ms when all are idle, and never
+     *   sleeps past the earliest timer. Go backs off to 10 ms however busy the program is, as
+     *   its syscalls announce themselves (entersyscall); a pinned carrier says nothing, and a
+     *   1 ms period keeps its detection within a few ms. The first version stayed at 20 us
+     *   whenever any P ran: sysmon then took 11-13% of a core through a channel ping-pong
+     *   (ps -L), now under 2%. The /proc read behind "sleeping" is throttled per P as well
+     *   (sleepingThrottled): a goroutine spawning 100,000 others kept sysmon reading it every
+     *   round.
      *
      * Lineage
      *   golang/go src/runtime/proc.go sysmon, retake, handoffp (go1.19). Deviations: no
@@ -52,10 +63,16 @@ final class Sysmon extends Thread {
     static final long PREEMPT_GRACE_NS = 1_000_000L;
     private static final long MIN_DELAY_NS = 20_000L;
     private static final long MAX_DELAY_NS = 10_000_000L;
+    /** The longest period while a P runs a goroutine (see "Period" in the notes). */
+    private static final long BUSY_MAX_DELAY_NS = 1_000_000L;
+    /** The longest wait between two looks at whether a mounted goroutine's thread sleeps. */
+    private static final long MAX_SLEEP_CHECK_GAP_NS = 2_000_000L;
 
     private final Sched sched;
     private volatile boolean stop;
     private boolean oomReported;
+    /** set by retake when a P has had one goroutine mounted while other work waits (this round). */
+    private boolean suspect;
     private final long schedtraceMs;
     private final long start = System.nanoTime();
     private long lastTrace;
@@ -109,12 +126,14 @@ final class Sysmon extends Thread {
             if (idle == 0) {
                 delay = MIN_DELAY_NS;
             } else if (idle > 50) {
-                delay = Math.min(delay * 2, MAX_DELAY_NS);
+                // a P that runs may be pinned next round: look every ms (not Go's 10) then
+                delay = Math.min(delay * 2, busy() ? BUSY_MAX_DELAY_NS : MAX_DELAY_NS);
             }
-            LockSupport.parkNanos(this, delay);
+            LockSupport.parkNanos(this, untilTimer(delay));
             long now = System.nanoTime();
             Sched.coarseNanos = now;
             boolean acted;
+            suspect = false;
             try {
                 acted = retake(now);
                 acted |= timers(now);
@@ -123,8 +142,26 @@ final class Sysmon extends Thread {
                 acted = false;
                 reportFailure(t);             // never lets sysmon end (hand-offs, timers)
             }
-            idle = acted || busy() ? 0 : idle + 1;
+            idle = acted || suspect ? 0 : idle + 1;
         }
+    }
+
+    /** Some P is running a goroutine. */
+    private boolean busy() {
+        return sched.npidle.get() < sched.gomaxprocs;
+    }
+
+    /**
+     * The sleep before the next round: {@code delay}, but no later than the earliest timer (so
+     * that a timer due on a P whose goroutine never lets go is seen when it falls due, not a
+     * backed-off 10 ms later), and never below the minimum period.
+     */
+    private long untilTimer(long delay) {
+        if (delay <= MIN_DELAY_NS) {
+            return delay;
+        }
+        long wait = sched.earliestTimer() - System.nanoTime();
+        return Math.max(MIN_DELAY_NS, Math.min(delay, wait));
     }
 
     /**
@@ -145,10 +182,6 @@ final class Sysmon extends Thread {
         }
     }
 
-    /** Something is running: keep the fine-grained period. */
-    private boolean busy() {
-        return sched.npidle.get() < sched.gomaxprocs;
-    }
 
     /** Go's retake: returns true if it took a P or ended a slice. */
     private boolean retake(long now) {
@@ -175,6 +208,8 @@ final class Sysmon extends Thread {
                 pp.sysmonSwitches = sw;
                 pp.switchWhen = now;
                 pp.preemptAskedWhen = 0;
+                pp.sleepCheckGap = 0;
+                pp.sleepCheckWhen = 0;
             }
             if (now - pp.sliceWhen > FORCE_HANDOFF_NS && !pp.preempt) {
                 pp.preempt = true; // the time slice is over: the next runnext does not inherit it
@@ -182,11 +217,15 @@ final class Sysmon extends Thread {
                 acted = true;
             }
             long ran = now - pp.switchWhen; // how long one goroutine has been mounted
-            if (st != P.P_RUNNING || ran <= BLOCKED_HANDOFF_NS || !otherWork(pp, now)) {
+            if (st != P.P_RUNNING || ran == 0 || !otherWork(pp, now)) {
+                continue;
+            }
+            suspect = true;                 // one goroutine mounted while work waits: look soon
+            if (ran <= BLOCKED_HANDOFF_NS) {
                 continue;
             }
             M m = sched.ownerM(pp, s);
-            boolean stuck = ran > FORCE_HANDOFF_NS || (ran > BLOCKED_HANDOFF_NS && m != null && sleeping(m));
+            boolean stuck = ran > FORCE_HANDOFF_NS || (m != null && sleepingThrottled(pp, m, now));
             if (!stuck) {
                 continue;
             }
@@ -262,6 +301,26 @@ final class Sysmon extends Thread {
             sched.wakep();               // and, if no M is looking for work, a spinner
         }
         return true;
+    }
+
+    /**
+     * {@link #sleeping(M)}, asked at most once per {@code pp.sleepCheckGap}: a goroutine the
+     * kernel found running is probably computing, so the next look waits twice as long as the
+     * last (100 us, 200 us, ... up to MAX_SLEEP_CHECK_GAP_NS); a switch on the P starts over. A
+     * look reads a /proc file (some 10-20 us of sysmon's time, on a machine whose cores the
+     * goroutines need): unthrottled, a goroutine spawning 100,000 others paid for 1,500 of them.
+     */
+    private static boolean sleepingThrottled(P pp, M m, long now) {
+        if (now - pp.sleepCheckWhen < 0) {
+            return false;
+        }
+        if (sleeping(m)) {
+            return true;
+        }
+        long gap = pp.sleepCheckGap == 0 ? BLOCKED_HANDOFF_NS : Math.min(pp.sleepCheckGap * 2, MAX_SLEEP_CHECK_GAP_NS);
+        pp.sleepCheckGap = gap;
+        pp.sleepCheckWhen = now + gap;
+        return false;
     }
 
     /** The kernel's view of m's thread: S (sleeping) or D (disk sleep) means blocked. */

@@ -16,6 +16,13 @@ class AllGsTest {
         return new G(null, id, null, null, 0);
     }
 
+    /** What goleave does: the g is dead, then it leaves the registry. */
+    private static void end(AllGs r, G x) {
+        assertTrue(x.markExited());
+        assertTrue(!x.markExited(), "an end is counted once");
+        r.remove(x);
+    }
+
     @Test
     void addRemoveReuseAgainstAModel() {
         AllGs r = new AllGs();
@@ -29,7 +36,7 @@ class AllGsTest {
                 model.add(x);
             } else {
                 G x = model.remove(rnd.nextInt(model.size()));
-                r.remove(x);
+                end(r, x);
                 assertNull(r.get(x.goid));
             }
             if (step % 10_000 == 0) {
@@ -43,11 +50,32 @@ class AllGsTest {
             assertSame(x, r.get(x.goid));
         }
         for (G x : model) {
-            r.remove(x);
-            r.remove(x); // twice: a no-op
+            end(r, x);
         }
         assertTrue(r.isEmpty());
+        assertEquals(0, r.snapshot().size());
         r.checkInvariants();
+    }
+
+    @Test
+    void endedGoroutinesSlotsAreReclaimed() {
+        AllGs r = new AllGs();
+        List<G> live = new ArrayList<>();
+        for (long id = 1; id <= 1_000_000; id++) {
+            G x = g(id);
+            r.add(x);
+            live.add(x);
+            if (live.size() > 1_000) {
+                end(r, live.remove(0));
+            }
+        }
+        r.checkInvariants();
+        assertEquals(1_000, r.size());
+        assertEquals(1_000, r.snapshot().size());
+        // 1,000,000 registrations with at most 1,001 alive at once: the dead slots were reused
+        assertTrue(r.capacity() <= 16 * 1024, "capacity " + r.capacity());
+        assertNull(r.get(1));
+        assertSame(live.get(0), r.get(live.get(0).goid));
     }
 
     @Test
@@ -63,10 +91,10 @@ class AllGsTest {
                     r.add(x);
                     mine.add(x);
                     if (i % 2 == 0) {
-                        r.remove(mine.remove(mine.size() - 1));
+                        end(r, mine.remove(mine.size() - 1));
                     }
                 }
-                mine.forEach(r::remove);
+                mine.forEach(x -> end(r, x));
             });
             ts[t].start();
         }
@@ -101,7 +129,7 @@ class AllGsTest {
         assertEquals(3, r.snapshot().size());
         r.strengthen(woken);                          // a wake-up
         assertTrue(!woken.leakArmed);
-        r.remove(ended);                              // it ended while weak
+        end(r, ended);                                // it ended while weak
         r.checkInvariants();
         assertEquals(2, r.size());
         assertTrue(!r.settle(refs[0]));               // alive: strong again
