@@ -76,6 +76,8 @@ final class P {
     /** when sysmon may next read the mounted goroutine's kernel thread state, and the gap it waits. */
     long sleepCheckWhen;
     long sleepCheckGap;
+    /** the run queue's tail when sysmon last looked (a mounted goroutine that queues others). */
+    int sysmonTail;
 
     // counters (owner writes, racy reads for stats)
     long steals;

@@ -96,6 +96,14 @@ final class RunQueue<T> {
         return (int) TAIL.get(this); // owner only: its own last write
     }
 
+    /**
+     * The tail index, racily (sysmon): it moves whenever the owner queues a goroutine, so a
+     * change tells sysmon the mounted goroutine is running goloom code, not sitting pinned.
+     */
+    int tailOpaque() {
+        return (int) TAIL.getOpaque(this);
+    }
+
     private void setTailRelease(int t) {
         TAIL.setRelease(this, t);
     }

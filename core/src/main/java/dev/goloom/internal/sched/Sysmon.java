@@ -4,8 +4,11 @@ import dev.goloom.internal.trace.Trace;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
@@ -73,6 +76,9 @@ final class Sysmon extends Thread {
     private boolean oomReported;
     /** set by retake when a P has had one goroutine mounted while other work waits (this round). */
     private boolean suspect;
+    /** sleeping()'s read buffer and the per-M /proc channels it opened (sysmon's own). */
+    private final ByteBuffer statBuf = ByteBuffer.allocateDirect(1024);
+    private final List<FileChannel> statFiles = new ArrayList<>();
     private final long schedtraceMs;
     private final long start = System.nanoTime();
     private long lastTrace;
@@ -144,6 +150,7 @@ final class Sysmon extends Thread {
             }
             idle = acted || suspect ? 0 : idle + 1;
         }
+        closeStatFiles();
     }
 
     /** Some P is running a goroutine. */
@@ -224,16 +231,16 @@ final class Sysmon extends Thread {
             if (ran <= BLOCKED_HANDOFF_NS) {
                 continue;
             }
+            if (!gcChecked) {
+                gcChecked = true;
+                if (gcRan()) {
+                    return acted; // a GC pause looks exactly like stuck Ms (and costs no probe)
+                }
+            }
             M m = sched.ownerM(pp, s);
             boolean stuck = ran > FORCE_HANDOFF_NS || (m != null && sleepingThrottled(pp, m, now));
             if (!stuck) {
                 continue;
-            }
-            if (!gcChecked) {
-                gcChecked = true;
-                if (gcRan()) {
-                    return acted; // a GC pause looks exactly like stuck Ms
-                }
             }
             if (m == null) {
                 continue; // the owner is changing hands: look again next round
@@ -304,13 +311,19 @@ final class Sysmon extends Thread {
     }
 
     /**
-     * {@link #sleeping(M)}, asked at most once per {@code pp.sleepCheckGap}: a goroutine the
+     * {@link #sleeping(M)}, not asked while the P's run queue grows (the mounted goroutine is
+     * queueing others, so it runs), and at most once per {@code pp.sleepCheckGap}: a goroutine the
      * kernel found running is probably computing, so the next look waits twice as long as the
      * last (100 us, 200 us, ... up to MAX_SLEEP_CHECK_GAP_NS); a switch on the P starts over. A
      * look reads a /proc file (some 10-20 us of sysmon's time, on a machine whose cores the
      * goroutines need): unthrottled, a goroutine spawning 100,000 others paid for 1,500 of them.
      */
-    private static boolean sleepingThrottled(P pp, M m, long now) {
+    private boolean sleepingThrottled(P pp, M m, long now) {
+        int tail = pp.runq.tailOpaque();
+        if (tail != pp.sysmonTail) {
+            pp.sysmonTail = tail;              // it queued goroutines since the last round: busy
+            return false;                      // in goloom code (a fan-out), not pinned
+        }
         if (now - pp.sleepCheckWhen < 0) {
             return false;
         }
@@ -323,18 +336,31 @@ final class Sysmon extends Thread {
         return false;
     }
 
-    /** The kernel's view of m's thread: S (sleeping) or D (disk sleep) means blocked. */
-    private static boolean sleeping(M m) {
+    /**
+     * The kernel's view of m's thread: S (sleeping) or D (disk sleep) means blocked. Reads
+     * /proc/self/task/<tid>/stat through a channel kept open per M (a pread at offset 0, which
+     * makes the kernel write the line anew: 3-4 us, where opening the file each time cost
+     * 13-20 us); sysmon closes the channels when it stops.
+     */
+    private boolean sleeping(M m) {
         long tid = m.tid;
         if (tid <= 0) {
             return false;
         }
         try {
-            byte[] b = Files.readAllBytes(Path.of("/proc/self/task/" + tid + "/stat"));
+            FileChannel ch = m.statFile;
+            if (ch == null) {
+                ch = FileChannel.open(Path.of("/proc/self/task/" + tid + "/stat"), StandardOpenOption.READ);
+                m.statFile = ch;
+                statFiles.add(ch);
+            }
+            ByteBuffer b = statBuf;
+            b.clear();
+            int n = ch.read(b, 0);
             // "tid (comm) S ...": the state follows the last ')'
-            for (int i = b.length - 1; i > 0; i--) {
-                if (b[i] == ')') {
-                    byte st = i + 2 < b.length ? b[i + 2] : 0;
+            for (int i = n - 1; i > 0; i--) {
+                if (b.get(i) == ')') {
+                    byte st = i + 2 < n ? b.get(i + 2) : 0;
                     return st == 'S' || st == 'D';
                 }
             }
@@ -342,6 +368,18 @@ final class Sysmon extends Thread {
             return false;
         }
         return false;
+    }
+
+    /** Closes the /proc channels sleeping() opened (sysmon's last act). */
+    private void closeStatFiles() {
+        for (FileChannel ch : statFiles) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // a /proc file: nothing to lose
+            }
+        }
+        statFiles.clear();
     }
 
     private boolean gcRan() {
