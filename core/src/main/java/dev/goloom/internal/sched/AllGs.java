@@ -222,6 +222,15 @@ final class AllGs {
         return (int) Math.max(0, n - ended);
     }
 
+    /** Registrations ever made: SchedStats' goroutines created (racy, as a statistic). */
+    long added() {
+        long n = 0;
+        for (Stripe s : stripes) {
+            n += s.added;
+        }
+        return n;
+    }
+
     boolean isEmpty() {
         return size() == 0;
     }

@@ -64,6 +64,8 @@ final class M extends Thread {
     volatile boolean inTimers;
     /** the native thread id, for sysmon's /proc look-up (-1: unknown). */
     volatile long tid = -1;
+    /** this M's batch of goroutine ids, [goidNext, goidEnd) (Sched.newGoid; the M's own). */
+    long goidNext, goidEnd;
     /** sysmon's open /proc/self/task/<tid>/stat of this M (sysmon's own; it closes it). */
     java.nio.channels.FileChannel statFile;
     private final boolean[] inherit = new boolean[1];

@@ -76,7 +76,6 @@ public final class Sched {
     final AllGs allgs = new AllGs();
     /** goloom's JDK thread container for this runtime's goroutines, or null (VThreads). */
     final Object container = VThreads.newContainer(this);
-    final AtomicLong created = new AtomicLong();
 
     // ---- GMP state
     final SchedLock lock = new SchedLock();
@@ -188,13 +187,12 @@ public final class Sched {
         if (closed) {
             throw new IllegalStateException("goloom: runtime '" + this.name + "' is closed");
         }
-        long id = GOIDS.incrementAndGet();
+        long id = newGoid();
         G parent = G.current();
         G g = new G(this, id, name, creator(task), parent == null ? 0 : parent.goid);
         Runnable body = () -> goexit(g, task);
         g.thread = newThread(g, name, body);
         allgs.add(g);
-        created.incrementAndGet();
         if (Trace.on) {
             Trace.emit(Trace.GO_CREATE, -1, id, g.parentGoid, name);
         }
@@ -237,6 +235,30 @@ public final class Sched {
         return b.unstarted(body);
     }
 
+    /** Goids an M takes from GOIDS at a time (Go's _GoidCacheBatch). */
+    private static final int GOID_BATCH = 16;
+
+    /**
+     * A new goroutine id: Go's goidcache. Each M takes {@value #GOID_BATCH} ids at a time from
+     * the shared counter, so two Ps spawning at once (skynet) do not bounce one cache line per
+     * go(). Only the thread running on the M uses its batch (the goroutine mounted there, or
+     * the M itself running timer callbacks: never both at once), with no park in between.
+     * As in Go, ids are unique and increase along each M, not globally in creation order.
+     */
+    private static long newGoid() {
+        M m = currentMAny();
+        if (m == null) {
+            return GOIDS.incrementAndGet();    // a plain thread
+        }
+        long id = m.goidNext;
+        if (id == m.goidEnd) {
+            id = GOIDS.getAndAdd(GOID_BATCH) + 1;
+            m.goidEnd = id + GOID_BATCH;
+        }
+        m.goidNext = id + 1;
+        return id;
+    }
+
     /** Go's "created by": the class whose code the goroutine runs (no stack walk per go). */
     private static StackTraceElement creator(Object body) {
         return CREATORS.get(body.getClass());
@@ -267,12 +289,11 @@ public final class Sched {
         if (closed) {
             throw new IllegalStateException("goloom: runtime '" + this.name + "' is closed");
         }
-        long id = GOIDS.incrementAndGet();
+        long id = newGoid();
         G parent = G.current();
         G g = new G(this, id, null, creator(r), parent == null ? 0 : parent.goid);
         g.thread = newThread(g, "goroutine-" + id, () -> {
             allgs.add(g);
-            created.incrementAndGet();
             goenter(g);
             try {
                 r.run();
@@ -947,10 +968,10 @@ public final class Sched {
             steals += all[i].steals;
         }
         if (!gmp) {
-            return new SchedStats(procs, 0, 0, 0, 0, 0, local, created.get(), 0, 0);
+            return new SchedStats(procs, 0, 0, 0, 0, 0, local, allgs.added(), 0, 0);
         }
         return new SchedStats(procs, npidle.get(), mcount.get(), nmspinning.get(), nmidle,
-                globrunq.sizeRacy(), local, created.get(), steals, handoffs.get());
+                globrunq.sizeRacy(), local, allgs.added(), steals, handoffs.get());
     }
 
     /** Go's schedtrace line: {@code SCHED 1004ms: gomaxprocs=2 idleprocs=1 ...}. */
