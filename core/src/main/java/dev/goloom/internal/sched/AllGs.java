@@ -19,10 +19,10 @@ final class AllGs {
      * Overview
      *   add() takes a slot of the stripe (goid & MASK) under the stripe's lock: from the free
      *   stack, else the next one past top; when both are used up, reclaim() sweeps the stripe,
-     *   frees the slots of dead gs, and doubles the arrays if that freed less than a quarter.
-     *   A g remembers its slot (G.slot). remove() (the last thing a goroutine does, after it
-     *   set g.exited) only counts the exit, on a padded per-stripe counter. Listing walks the arrays and skips
-     *   ended gs (dumps, leak and deadlock checks only).
+     *   frees the slots of dead gs, and doubles the arrays if that freed less than a quarter. A g
+     *   remembers its slot (G.slot). remove() (the last thing a goroutine does, after it set
+     *   g.exited) only counts the exit, on a padded per-stripe counter. Listing walks the arrays
+     *   and skips ended gs (dumps, leak and deadlock checks only).
      *
      *   Weak slots (only during a leak check, LeakCheck): weaken(g) moves a parked g from
      *   slots[i] to weak[i] (a LeakRef, a WeakReference that remembers goid and slot), so that
@@ -60,13 +60,13 @@ final class AllGs {
      *
      * Locking & memory ordering
      *   Each stripe's SchedLock guards its arrays, top and nfree (a leaf lock; held for a few
-     *   stores, or one sweep; taken by goroutines and plain threads). `added` is written under
-     *   it and read racily; the exit counts are atomic adds (getAndAdd) and volatile reads. size() is a racy count, as Go's
-     *   NumGoroutine. reclaim() reads g.exited (volatile), written before remove() and never
-     *   cleared, so a g seen exited has ended (g.status is no proof: the JDK may resubmit an
-     *   ended thread's continuation once, after a stack walk, and ready() rewrites status).
-     *   g.leakArmed is volatile: the checker's write before it reads the thread's park state
-     *   pairs with the waker's read after it changed that state (see LeakCheck, "Memory
+     *   stores, or one sweep; taken by goroutines and plain threads). `added` is written under it
+     *   and read racily; the exit counts are atomic adds (getAndAdd) and volatile reads. size() is
+     *   a racy count, as Go's NumGoroutine. reclaim() reads g.exited (volatile), written before
+     *   remove() and never cleared, so a g seen exited has ended (g.status is no proof: the JDK may
+     *   resubmit an ended thread's continuation once, after a stack walk, and ready() rewrites
+     *   status). g.leakArmed is volatile: the checker's write before it reads the thread's park
+     *   state pairs with the waker's read after it changed that state (see LeakCheck, "Memory
      *   ordering").
      */
     private static final int STRIPES = 16;

@@ -312,7 +312,8 @@ public final class Sched {
      */
     void threadExited(Thread t) {
         // slot < 0: a threadFactory() thread that died before its body registered it
-        if (VThreads.schedulerOf(t) instanceof G g && g.sched == this && g.slot >= 0 && g.markExited()) {
+        if (VThreads.schedulerOf(t) instanceof G g && g.sched == this && g.slot >= 0
+                && g.markExited()) {
             g.waitReason = null;
             allgs.remove(g);
         }

@@ -24,14 +24,14 @@ final class Sysmon extends Thread {
     /* Implementation notes
      *
      * Overview
-     *   Every round (see "Period") it reads each live P's status and counters. A P whose `switches` counter has not moved
-     *   since sysmon first saw it, while its state is P_RUNNING, has had one goroutine mounted all
-     *   that time. If the P has other work (goroutines queued, a due timer, or the global queue
-     *   with no idle P), sysmon takes it with a CAS P_RUNNING -> P_HANDOFF and hands it to
-     *   another M (Sched.handoffp): after 10 ms for a running thread, after 100 us for one the
-     *   kernel says is sleeping (/proc/self/task/<tid>/stat state S or D), which is the signature
-     *   of a pinned blocking call. The stuck goroutine keeps running on its old M; when it parks,
-     *   that M finds its P gone (M.exitsyscall).
+     *   Every round (see "Period") it reads each live P's status and counters. A P whose `switches`
+     *   counter has not moved since sysmon first saw it, while its state is P_RUNNING, has had one
+     *   goroutine mounted all that time. If the P has other work (goroutines queued, a due timer,
+     *   or the global queue with no idle P), sysmon takes it with a CAS P_RUNNING -> P_HANDOFF and
+     *   hands it to another M (Sched.handoffp): after 10 ms for a running thread, after 100 us for
+     *   one the kernel says is sleeping (/proc/self/task/<tid>/stat state S or D), which is the
+     *   signature of a pinned blocking call. The stuck goroutine keeps running on its old M; when
+     *   it parks, that M finds its P gone (M.exitsyscall).
      *   A GC pause stops every M and makes all look stuck: a round during which a GC ran makes
      *   no hand-off decisions.
      *
@@ -189,7 +189,6 @@ final class Sysmon extends Thread {
         }
     }
 
-
     /** Go's retake: returns true if it took a P or ended a slice. */
     private boolean retake(long now) {
         P[] all = sched.allp;
@@ -330,7 +329,8 @@ final class Sysmon extends Thread {
         if (sleeping(m)) {
             return true;
         }
-        long gap = pp.sleepCheckGap == 0 ? BLOCKED_HANDOFF_NS : Math.min(pp.sleepCheckGap * 2, MAX_SLEEP_CHECK_GAP_NS);
+        long gap = pp.sleepCheckGap == 0
+                ? BLOCKED_HANDOFF_NS : Math.min(pp.sleepCheckGap * 2, MAX_SLEEP_CHECK_GAP_NS);
         pp.sleepCheckGap = gap;
         pp.sleepCheckWhen = now + gap;
         return false;
