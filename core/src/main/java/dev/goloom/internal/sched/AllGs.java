@@ -20,9 +20,10 @@ final class AllGs {
      *   add() takes a slot of the stripe (goid & MASK) under the stripe's lock: from the free
      *   stack, else the next one past top; when both are used up, reclaim() sweeps the stripe,
      *   frees the slots of dead gs, and doubles the arrays if that freed less than a quarter. A g
-     *   remembers its slot (G.slot). remove() (the last thing a goroutine does, after it set
-     *   g.exited) only counts the exit, on a padded per-stripe counter. Listing walks the arrays
-     *   and skips ended gs (dumps, leak and deadlock checks only).
+     *   remembers its slot (G.slot). remove() (the last thing a goroutine does) sets g.exited
+     *   once (G.markExited; a second call does nothing) and counts the exit, on a padded
+     *   per-stripe counter. Listing walks the arrays and skips ended gs (dumps, leak and
+     *   deadlock checks only).
      *
      *   Weak slots (only during a leak check, LeakCheck): weaken(g) moves a parked g from
      *   slots[i] to weak[i] (a LeakRef, a WeakReference that remembers goid and slot), so that
@@ -62,7 +63,7 @@ final class AllGs {
      *   Each stripe's SchedLock guards its arrays, top and nfree (a leaf lock; held for a few
      *   stores, or one sweep; taken by goroutines and plain threads). `added` is written under it
      *   and read racily; the exit counts are atomic adds (getAndAdd) and volatile reads. size() is
-     *   a racy count, as Go's NumGoroutine. reclaim() reads g.exited (volatile), written before
+     *   a racy count, as Go's NumGoroutine. reclaim() reads g.exited (volatile), written by
      *   remove() and never cleared, so a g seen exited has ended (g.status is no proof: the JDK may
      *   resubmit an ended thread's continuation once, after a stack walk, and ready() rewrites
      *   status). g.leakArmed is volatile: the checker's write before it reads the thread's park
@@ -159,11 +160,16 @@ final class AllGs {
     }
 
     /**
-     * {@code g} has ended ({@code g.exited}, written before this call; called once per
-     * g): Go's way, it keeps its slot until an add that finds the stripe full reclaims it; only
-     * the count changes, on a padded counter (no lock, no shared cache line with the adds).
+     * {@code g} has ended: marks it so ({@link G#markExited}) and counts the exit, once however
+     * often and from wherever it is called (goleave, the thread container's onExit, newproc's
+     * start failure). Go's way, the g keeps its slot until an add that finds the stripe full
+     * reclaims it; only the count changes, on a padded counter (no lock, no shared cache line
+     * with the adds).
      */
     void remove(G g) {
+        if (!g.markExited()) {
+            return;                            // counted already
+        }
         if (g.leakArmed) {
             dropWeak(g);                       // cannot happen (see Overview); kept exact anyway
         }

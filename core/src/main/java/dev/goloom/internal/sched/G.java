@@ -142,15 +142,14 @@ public final class G implements Goroutine, Executor {
     }
 
     /**
-     * Marks this g ended (status G_DEAD, {@link #exited}); true for the one caller that got
-     * there first. Three callers may race to it: goleave (the body ended), the thread
-     * container's onExit (the virtual thread terminated, even if the body never ran or its
-     * end threw), and newproc when the thread could not start.
+     * Marks this g ended (no wait reason, status G_DEAD, {@link #exited}); true for the one
+     * caller that got there first (AllGs.remove, which its three callers go through).
      */
     boolean markExited() {
         if (exited || !EXITED.compareAndSet(this, false, true)) {
             return false;
         }
+        waitReason = null;
         status = G_DEAD;
         return true;
     }

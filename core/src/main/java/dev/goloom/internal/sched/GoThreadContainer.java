@@ -22,7 +22,7 @@ final class GoThreadContainer extends ThreadContainer {
      *   VirtualThread.start(ThreadContainer) and afterDone(). onStart keeps the JDK's empty
      *   default (Sched.newproc registered the g already); onExit counts the end of a g whose
      *   body never reached goleave (an OutOfMemoryError in the JDK's code around the body:
-     *   the runtime then waited for it for ever), and costs a CAS otherwise (G.markExited).
+     *   the runtime then waited for it for ever), and costs a read of G.exited otherwise (AllGs.remove).
      *   The registration lasts until the container is collected with its runtime (the JDK's
      *   registry holds it weakly); a closed runtime that is still reachable lists no threads.
      *

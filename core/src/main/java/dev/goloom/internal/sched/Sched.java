@@ -199,9 +199,7 @@ public final class Sched {
         try {
             VThreads.start(g.thread, container);   // not Thread.start(): see VThreads, GoThreadContainer
         } catch (Throwable t) {
-            if (g.markExited()) {                  // never started: close() must not wait for it
-                allgs.remove(g);
-            }
+            allgs.remove(g);                       // never started: close() must not wait for it
             throw t;
         }
         if (parent != null && parent.takePreempt()) {
@@ -312,9 +310,7 @@ public final class Sched {
      */
     void threadExited(Thread t) {
         // slot < 0: a threadFactory() thread that died before its body registered it
-        if (VThreads.schedulerOf(t) instanceof G g && g.sched == this && g.slot >= 0
-                && g.markExited()) {
-            g.waitReason = null;
+        if (VThreads.schedulerOf(t) instanceof G g && g.sched == this && g.slot >= 0) {
             allgs.remove(g);
         }
     }
@@ -351,10 +347,7 @@ public final class Sched {
      * here, its thread's termination does it: GoThreadContainer.onExit.)
      */
     private void goleave(G g) {
-        g.waitReason = null;
-        if (g.markExited()) {
-            allgs.remove(g);
-        }
+        allgs.remove(g);
         if (Trace.on) {
             M m = g.m;
             Trace.emit(Trace.GO_END, m != null && m.p != null ? m.p.id : -1, g.goid, 0);
