@@ -42,7 +42,8 @@ public final class TraceOverhead {
                 new Case("unbuffered ping-pong, GOMAXPROCS=1 [ns/round trip]", 1, 300_000, TraceOverhead::pingPong),
                 new Case("unbuffered ping-pong, GOMAXPROCS=2 [ns/round trip]", 2, 300_000, TraceOverhead::pingPong),
                 new Case("buffered cap 128, 1 producer / 1 consumer [ns/item]", 2, 2_000_000, TraceOverhead::buffered),
-                new Case("thread-ring 503 [ns/hop]", 2, 1_000_000, TraceOverhead::threadRing));
+                new Case("thread-ring 503, GOMAXPROCS=1 [ns/hop]", 1, 1_000_000, TraceOverhead::threadRing),
+                new Case("thread-ring 503, GOMAXPROCS=2 [ns/hop]", 2, 1_000_000, TraceOverhead::threadRing));
         Path file = Files.createTempFile("goloom-overhead", ".trace");
         try {
             out.printf("%-52s %10s %10s %9s%n", "scenario (median of " + reps + " each way)", "off", "on", "overhead");

@@ -220,9 +220,9 @@ class ExamplesTest {
     @Test
     void traceoverhead() throws Exception {
         List<String> lines = output(out -> TraceOverhead.run(out, "1", "0.002"));
-        assertEquals(5, lines.size(), String.join("\n", lines));
+        assertEquals(6, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).startsWith("scenario (median of 1 each way)"), lines.get(0));
-        for (String l : lines.subList(1, 5)) {
+        for (String l : lines.subList(1, 6)) {
             assertTrue(l.matches(".*\\]\\s+[0-9.]+\\s+[0-9.]+\\s+-?[0-9.]+%"), l);
         }
     }

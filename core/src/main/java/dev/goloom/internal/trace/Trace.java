@@ -47,6 +47,15 @@ public final class Trace {
      *  C3 a sink is called on the hot path of the scheduler: it must not block, park or throw.
      */
 
+    /**
+     * A time for {@link #emitAt} meaning "no clock read for this event": the recorder keeps its
+     * place in P p's buffer and the reader puts it between the timed events around it (TraceData,
+     * "Untimed events"). For events with p &gt;= 0 inside a slice whose ends are timed: GoUnblock,
+     * which the waker emits mid-slice. A clock read is 25 ns on the build VM, a goroutine switch
+     * 150-300; two reads a switch were most of the tracer's cost.
+     */
+    public static final long UNTIMED = -1;
+
     /** true while a trace is being recorded. */
     public static volatile boolean on;
     private static volatile Sink sink;
@@ -61,8 +70,8 @@ public final class Trace {
         }
 
         /**
-         * An event at {@code ts} (System.nanoTime), or now if ts is 0; returns the time used, or
-         * 0 if this sink keeps no times of its own. Lets two events of one scheduler switch
+         * An event at {@code ts} (System.nanoTime), now if ts is 0, or without a time of its own
+         * if ts is {@link #UNTIMED}; returns the time used, or 0 if this sink read no clock. Lets two events of one scheduler switch
          * share a clock read (see {@link #emitAt}).
          */
         default long eventAt(int kind, int p, long goid, long arg, long ts) {
@@ -156,7 +165,8 @@ public final class Trace {
 
     /**
      * Records one event at {@code ts} (a System.nanoTime value read moments ago by the same
-     * thread), or now if ts is 0, and returns the time used (0 if no sink keeps times). The
+     * thread), now if ts is 0, or untimed if ts is {@link #UNTIMED}, and returns the time used
+     * (0 if no sink read a clock). The
      * scheduler passes the time of the GoBlock/GoSched that ended the previous goroutine to the
      * GoStart of the next one when the M took it straight from its own queue: the switch costs
      * tens of nanoseconds, a clock read costs 25 (most of an event's price).

@@ -32,7 +32,8 @@ public record TraceData(long epochNanos, int maxProcs, List<Event> events, Map<L
     /* Implementation notes
      *
      * Overview: one pass over the file; each 'E' batch is decoded into a list and added only
-     *   when complete, so a file cut short by a crash yields its complete batches; the events
+     *   when complete, so a file cut short by a crash yields its complete batches; untimed
+     *   events are given times between their P's timed neighbours (placeUntimed); the events
      *   are then sorted by time (a stable sort keeps file order among equal stamps).
      * Invariants: I1 events() is sorted by ts; I2 an unknown tag or event kind is an IOException
      *   naming it (never a silent skip: the file would be misread from there on).
@@ -63,7 +64,7 @@ public record TraceData(long epochNanos, int maxProcs, List<Event> events, Map<L
             throw new IOException("goloom trace: not a goloom trace file (bad magic)");
         }
         int version = in.read();
-        if (version != TraceFormat.VERSION) {
+        if (version < TraceFormat.MIN_VERSION || version > TraceFormat.VERSION) {
             throw new IOException("goloom trace: unsupported version " + version);
         }
         long epoch = in.readLong();
@@ -96,6 +97,7 @@ public record TraceData(long epochNanos, int maxProcs, List<Event> events, Map<L
         } catch (EOFException truncated) {
             // a trace cut short keeps its complete records
         }
+        placeUntimed(events, end);
         events.sort(Comparator.comparingLong(Event::ts));
         return new TraceData(epoch, maxProcs, events, names, reasons, end);
     }
@@ -110,14 +112,106 @@ public record TraceData(long epochNanos, int maxProcs, List<Event> events, Map<L
             if (kind < 0) {
                 throw new EOFException();
             }
+            boolean untimed = (kind & TraceFormat.UNTIMED_BIT) != 0;
+            kind &= ~TraceFormat.UNTIMED_BIT;
             if (kind == 0 || kind > Trace.MAX_KIND) {
                 throw new IOException("goloom trace: unknown event kind " + kind);
             }
-            ts += TraceFormat.svarint(in);
+            if (!untimed) {
+                ts += TraceFormat.svarint(in);
+            }
             long goid = TraceFormat.uvarint(in);
             long arg = TraceFormat.svarint(in);
-            batch.add(new Event(ts, kind, p, goid, arg));
+            batch.add(new Event(untimed ? UNPLACED : ts, kind, p, goid, arg));
         }
         events.addAll(batch);                            // a batch counts only when complete
+    }
+
+    /** the ts of an untimed event until placeUntimed gives it one. */
+    private static final long UNPLACED = Long.MIN_VALUE;
+
+    /*
+     * Untimed events (Trace.UNTIMED: GoUnblock, emitted by the waker mid-slice without a clock
+     * read of its own). Each lies, in its P's event order, between two timed events lo and hi,
+     * and happened between them. It gets lo + (hi - lo) * j / (k + 1) as the j-th of k such
+     * events (so the P's order is kept), then, for a GoUnblock, no later than 1 ns before the
+     * unblocked goroutine's first GoStart at or after lo (a goroutine starts after it is readied;
+     * an even spread could put the arrow after the start it caused), and never before lo. An
+     * untimed event after its P's last timed one is bounded by the trace's end; one before its
+     * P's first timed event gets that event's time.
+     */
+    private static void placeUntimed(List<Event> events, long end) {
+        Map<Integer, List<Integer>> pending = new HashMap<>();   // p -> indexes awaiting a hi
+        Map<Integer, Long> lastTimed = new HashMap<>();
+        List<long[]> placed = new ArrayList<>();                  // {index, lo, t}
+        for (int i = 0; i < events.size(); i++) {                // file order = each P's order
+            Event e = events.get(i);
+            if (e.ts() == UNPLACED) {
+                pending.computeIfAbsent(e.p(), k -> new ArrayList<>()).add(i);
+                continue;
+            }
+            List<Integer> wait = pending.remove(e.p());
+            Long lo = lastTimed.put(e.p(), e.ts());
+            if (wait != null) {
+                spread(wait, lo == null ? e.ts() : lo, e.ts(), placed);
+            }
+        }
+        for (Map.Entry<Integer, List<Integer>> w : pending.entrySet()) {
+            Long lo = lastTimed.get(w.getKey());
+            long t = lo != null ? lo : 0;
+            spread(w.getValue(), t, Math.max(t, end), placed);
+        }
+        if (placed.isEmpty()) {
+            return;
+        }
+        Map<Long, List<Long>> starts = new HashMap<>();           // goid -> its GoStart times
+        for (long[] u : placed) {
+            Event e = events.get((int) u[0]);
+            if (e.kind() == Trace.GO_UNBLOCK) {
+                starts.putIfAbsent(e.goid(), new ArrayList<>());
+            }
+        }
+        for (Event e : events) {
+            List<Long> st = e.kind() == Trace.GO_START ? starts.get(e.goid()) : null;
+            if (st != null) {
+                st.add(e.ts());
+            }
+        }
+        for (List<Long> st : starts.values()) {
+            st.sort(null);
+        }
+        for (long[] u : placed) {
+            int i = (int) u[0];
+            Event e = events.get(i);
+            long t = u[2];
+            if (e.kind() == Trace.GO_UNBLOCK) {
+                Long start = firstAtOrAfter(starts.get(e.goid()), u[1]);
+                if (start != null && start <= t) {
+                    t = Math.max(u[1], start - 1);
+                }
+            }
+            events.set(i, new Event(t, e.kind(), e.p(), e.goid(), e.arg()));
+        }
+    }
+
+    private static void spread(List<Integer> idx, long lo, long hi, List<long[]> placed) {
+        int k = idx.size();
+        for (int j = 0; j < k; j++) {
+            placed.add(new long[] {idx.get(j), lo, lo + (hi - lo) * (j + 1) / (k + 1)});
+        }
+    }
+
+    private static Long firstAtOrAfter(List<Long> sorted, long lo) {
+        int a = 0;
+        int b = sorted.size();
+        while (a < b) {
+            int mid = (a + b) >>> 1;
+            if (sorted.get(mid) < lo) {
+                a = mid + 1;
+            } else {
+                b = mid;
+            }
+        }
+        return a < sorted.size() ? sorted.get(a) : null;
     }
 }

@@ -10,16 +10,20 @@ import java.io.IOException;
  *
  * <pre>
  * file    = header record* end
- * header  = "GOLOOMTRACE" version:u8(=1) epochNanos:i64 baseNanos:i64 maxProcs:uvarint
+ * header  = "GOLOOMTRACE" version:u8(=2) epochNanos:i64 baseNanos:i64 maxProcs:uvarint
  * record  = 'S' id:uvarint len:uvarint utf8[len]       a string of the string table
  *         | 'R' reason:uvarint string:uvarint          WaitReason ordinal -&gt; its Go words
  *         | 'N' goid:uvarint string:uvarint            a goroutine's name
  *         | 'E' p:svarint count:uvarint event[count]   a batch of one P's buffer (p = -1: shared)
- * event   = kind:u8 dts:svarint goid:uvarint arg:svarint
+ * event   = kind:u8 dts:svarint goid:uvarint arg:svarint   a timed event
+ *         | (kind|0x80):u8 goid:uvarint arg:svarint        an untimed one (Trace.UNTIMED)
  * end     = 'Z' endTs:svarint
  * </pre>
  * Timestamps are {@code System.nanoTime()} values relative to {@code baseNanos}; inside a batch
- * each event's {@code dts} is relative to the previous event of the batch (the first: to 0).
+ * each timed event's {@code dts} is relative to the previous timed event of the batch (the
+ * first: to 0). An untimed event has only its place among its P's events; a reader spreads
+ * the untimed events between two timed ones of the same P evenly over that interval.
+ * Version 1 files (before untimed events) read the same way.
  * {@code epochNanos} is the wall clock at {@code baseNanos}, for display. Batches of different
  * Ps interleave in the file in the order they filled; a reader sorts events by time.
  * uvarint is LEB128 (7 bits a byte, high bit = more); svarint is zig-zag then uvarint, as in
@@ -28,12 +32,15 @@ import java.io.IOException;
 public final class TraceFormat {
     /* Implementation notes
      *
-     * Overview: constants and the varint codec shared by TraceRecorder (writes) and TraceData
-     *   (reads); Enc is the writer's private buffered encoder.
+     * Overview: constants and the varint codec shared by TraceRecorder (writes: the Ps encode
+     *   events into their chunks with put) and TraceData (reads); Enc is the writer thread's
+     *   private buffered output.
      * Lineage: Go's runtime/trace wire format (a header, a string table, per-P batches of
      *   LEB128-coded events with time deltas), simplified to one generation.
      * Invariants: I1 a record is never split by another (the writer emits a string's 'S' record
-     *   before the record that names its id); I2 every batch holds events of one P.
+     *   before the record that names its id); I2 every batch holds events of one P; I3 untimed
+     *   events appear only in batches of a P (p >= 0): the shared buffer mixes threads, so an
+     *   event's place in it says nothing about its time.
      * Ownership & locking: Enc belongs to the writer thread alone.
      * Memory ordering: none (single-threaded use).
      * Rejected alternatives: Java serialization or JSON (10x larger, slow); fixed-width records
@@ -43,7 +50,11 @@ public final class TraceFormat {
     }
 
     static final byte[] MAGIC = "GOLOOMTRACE".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** the oldest version a reader accepts (1 differs only in having no untimed events). */
+    static final int MIN_VERSION = 1;
+    /** set in an event's kind byte when the event carries no dts. */
+    static final int UNTIMED_BIT = 0x80;
     static final int STRING = 'S', REASON = 'R', NAME = 'N', EVENTS = 'E', END = 'Z';
 
     /**
@@ -77,15 +88,20 @@ public final class TraceFormat {
         }
 
         void write(byte[] b) throws IOException {
-            if (b.length > buf.length - pos) {
+            write(b, b.length);
+        }
+
+        /** Writes b's first {@code len} bytes. */
+        void write(byte[] b, int len) throws IOException {
+            if (len > buf.length - pos) {
                 flushBuffer();
-                if (b.length > buf.length) {
-                    sink.write(b);
+                if (len > buf.length) {
+                    sink.write(b, 0, len);
                     return;
                 }
             }
-            System.arraycopy(b, 0, buf, pos, b.length);
-            pos += b.length;
+            System.arraycopy(b, 0, buf, pos, len);
+            pos += len;
         }
 
         void writeLong(long v) throws IOException {
@@ -121,6 +137,16 @@ public final class TraceFormat {
                 sink.close();
             }
         }
+    }
+
+    /** Writes v as a uvarint into b at i (room for 10 bytes is the caller's); returns the end. */
+    static int put(byte[] b, int i, long v) {
+        while ((v & ~0x7FL) != 0) {
+            b[i++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        b[i++] = (byte) v;
+        return i;
     }
 
     static void uvarint(DataOutputStream out, long v) throws IOException {

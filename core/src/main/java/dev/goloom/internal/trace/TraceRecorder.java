@@ -23,11 +23,12 @@ public final class TraceRecorder implements Trace.Sink {
     /* Implementation notes
      *
      * Overview
-     *   event() stamps the event with System.nanoTime() and appends four longs (ts, kind, goid,
-     *   arg) to the buffer of P p: a PBuf holding a 1024-event chunk. A full chunk is queued for
-     *   the writer thread (goloom-trace-writer) and replaced by a recycled one. Events of p = -1
-     *   (plain threads, JDK unparkers) go to one shared PBuf. The writer encodes each chunk as one
-     *   'E' batch, delta- and varint-coded (about 5 bytes an event), through a 64 KB buffer.
+     *   event() stamps the event with System.nanoTime() (or not, for Trace.UNTIMED: NO_TS) and
+     *   encodes it in TraceFormat's event layout (a kind byte, then varints: the time since the
+     *   buffer's previous timed event, goid, arg; 4-7 bytes) into the 32 KB byte chunk of P p's
+     *   PBuf. A full chunk is queued for the writer thread (goloom-trace-writer), which writes
+     *   it as one 'E' batch as it is, and is replaced by a recycled one. Events of p = -1 (plain
+     *   threads, JDK unparkers) go to one shared PBuf.
      *   stop() turns the sink off, flushes every partial chunk, lets the writer drain, writes the
      *   end record and closes the file.
      *
@@ -59,16 +60,24 @@ public final class TraceRecorder implements Trace.Sink {
      *   dropped, which is benign (an event racing with stop has no defined side).
      *
      * Rejected alternatives
+     *   Four longs an event in a long[] chunk, encoded by the writer (sessions 1-4): 32 bytes
+     *   an event for the P to store, in chunks the writer's core had read last, so most event
+     *   stores missed the cache; a ping-pong round trip paid more for that than for its
+     *   events' clock reads. Encoding on the P costs a few nanoseconds of arithmetic instead.
      *   A ThreadLocal buffer: goroutine code emits from virtual threads, so thread-local would
      *   mean one buffer per goroutine. A single MPSC ring: every P would contend on its tail.
      *   synchronized on the shared buffer: a virtual thread would park inside a scheduler hook.
      */
 
     static final int MAX_P = 256;
-    static final int CHUNK_EVENTS = 1024;
-    private static final int W = 4;   // longs per event: ts, kind, goid, arg
+    /** bytes a chunk holds (4,500-8,000 events). */
+    static final int CHUNK_BYTES = 32 * 1024;
+    /** the longest event: a kind byte and three 10-byte varints. */
+    static final int MAX_EVENT_BYTES = 31;
+    /** the ts slot of an untimed event (Trace.UNTIMED); real stamps are >= 0. */
+    static final long NO_TS = Long.MIN_VALUE;
 
-    /** at most this many full chunks (32 KB each) wait for the writer: 64 MB. */
+    /** at most this many full chunks (CHUNK_BYTES each) wait for the writer: 64 MB. */
     static final int MAX_PENDING = 2048;
     private static final AtomicReference<TraceRecorder> ACTIVE = new AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
@@ -77,7 +86,7 @@ public final class TraceRecorder implements Trace.Sink {
     private final PBuf[] pbufs = new PBuf[MAX_P];
     private final PBuf shared = new PBuf(-1);
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<long[]> free = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<byte[]> free = new ConcurrentLinkedQueue<>();
     private final Path file;
     private final long baseNanos;
     private final Thread writer;
@@ -168,17 +177,21 @@ public final class TraceRecorder implements Trace.Sink {
         if (stopped) {
             return 0;
         }
-        long now = at != 0 ? at : System.nanoTime();
-        long ts = now - baseNanos;
+        boolean untimed = at == Trace.UNTIMED;
+        long now = untimed ? 0 : at != 0 ? at : System.nanoTime();
         PBuf b = p >= 0 && p < MAX_P ? pbuf(p) : shared;
         if (b != shared && !b.tryLock()) {
             b = shared;                         // C1 broken: never wait on an owner's buffer
         }
         if (b == shared) {
+            if (untimed) {
+                untimed = false;                // the shared buffer mixes threads: always timed
+                now = System.nanoTime();
+            }
             shared.lock();
         }
         try {
-            b.put(this, ts, kind, goid, arg);
+            b.put(this, untimed ? NO_TS : now - baseNanos, kind, goid, arg);
         } finally {
             b.unlock();
         }
@@ -206,22 +219,22 @@ public final class TraceRecorder implements Trace.Sink {
         return b;
     }
 
-    long[] newChunk() {
-        long[] c = free.poll();
-        return c != null ? c : new long[CHUNK_EVENTS * W];
+    byte[] newChunk() {
+        byte[] c = free.poll();
+        return c != null ? c : new byte[CHUNK_BYTES];
     }
 
     /**
      * Queues a full chunk for the writer; false (the caller reuses the chunk, dropping its events)
      * when the writer is {@link #MAX_PENDING} chunks behind, so a slow disk costs events, not memory.
      */
-    boolean submit(int p, long[] chunk, int n) {
+    boolean submit(int p, byte[] chunk, int len, int n) {
         if (pending.incrementAndGet() > MAX_PENDING) {
             pending.decrementAndGet();
             dropped.addAndGet(n);
             return false;
         }
-        queue.offer(new Batch(p, chunk, n));
+        queue.offer(new Batch(p, chunk, len, n));
         return true;
     }
 
@@ -230,7 +243,8 @@ public final class TraceRecorder implements Trace.Sink {
         return dropped.get();
     }
 
-    private record Batch(int p, long[] chunk, int n) {
+    /** A chunk's first {@code len} bytes: {@code n} encoded events of P {@code p}. */
+    private record Batch(int p, byte[] chunk, int len, int n) {
     }
 
     private record Name(long goid, String name) {
@@ -239,10 +253,15 @@ public final class TraceRecorder implements Trace.Sink {
     /** One P's buffer (or the shared one). */
     static final class PBuf {
         final int p;
-        /** 0 free, 1 held; guards chunk and n (I1). */
+        /** 0 free, 1 held; guards the fields below (I1). */
         volatile int busy;
-        long[] chunk;
+        byte[] chunk;
+        /** bytes used in chunk. */
+        int len;
+        /** events in chunk. */
         int n;
+        /** the time of the chunk's last timed event (a batch's deltas start from 0). */
+        long prevTs;
 
         private static final VarHandle BUSY;
         static {
@@ -271,21 +290,31 @@ public final class TraceRecorder implements Trace.Sink {
             BUSY.setRelease(this, 0);                     // release: pairs with tryLock()/lock()
         }
 
+        /** Encodes one event (TraceFormat's layout); ts is NO_TS for an untimed one. */
         void put(TraceRecorder r, long ts, int kind, long goid, long arg) {
-            long[] c = chunk;
+            byte[] c = chunk;
             if (c == null) {
                 chunk = c = r.newChunk();
             }
-            int i = n * W;
-            c[i] = ts;
-            c[i + 1] = kind;
-            c[i + 2] = goid;
-            c[i + 3] = arg;
-            if (++n == CHUNK_EVENTS) {
-                if (r.submit(p, c, n)) {                  // keeps I2
+            int i = len;
+            if (ts == NO_TS) {
+                c[i++] = (byte) (kind | TraceFormat.UNTIMED_BIT);
+            } else {
+                c[i++] = (byte) kind;
+                long d = ts - prevTs;
+                i = TraceFormat.put(c, i, (d << 1) ^ (d >> 63));
+                prevTs = ts;
+            }
+            i = TraceFormat.put(c, i, goid);
+            len = TraceFormat.put(c, i, (arg << 1) ^ (arg >> 63));
+            n++;
+            if (len > CHUNK_BYTES - MAX_EVENT_BYTES) {
+                if (r.submit(p, c, len, n)) {             // keeps I2
                     chunk = r.newChunk();
                 }
+                len = 0;
                 n = 0;
+                prevTs = 0;
             }
         }
 
@@ -294,9 +323,11 @@ public final class TraceRecorder implements Trace.Sink {
             try {
                 if (n > 0) {
                     r.pending.incrementAndGet();          // the final flush is never dropped
-                    r.queue.offer(new Batch(p, chunk, n));
+                    r.queue.offer(new Batch(p, chunk, len, n));
                     chunk = null;
+                    len = 0;
                     n = 0;
+                    prevTs = 0;
                 }
             } finally {
                 unlock();
@@ -422,19 +453,11 @@ public final class TraceRecorder implements Trace.Sink {
         }
         Batch b = (Batch) o;
         pending.decrementAndGet();
-        long[] c = b.chunk;
         writeTag(TraceFormat.EVENTS).svarint(b.p);
         out.uvarint(b.n);
-        long prev = 0;
-        for (int i = 0, end = b.n * W; i < end; i += W) {
-            out.write((int) c[i + 1]);
-            out.svarint(c[i] - prev);
-            prev = c[i];
-            out.uvarint(c[i + 2]);
-            out.svarint(c[i + 3]);
-        }
-        if (c.length == CHUNK_EVENTS * W) {
-            free.offer(c);                                // keeps I2
+        out.write(b.chunk, b.len);
+        if (b.chunk.length == CHUNK_BYTES) {
+            free.offer(b.chunk);                          // keeps I2
         }
     }
 

@@ -137,6 +137,52 @@ class TraceRecorderTest {
         assertTrue(size < n * 8L, "compact: " + size + " bytes for " + n + " events");
     }
 
+    /**
+     * Untimed events (GoUnblock) are spread between their P's timed neighbours, in order, and a
+     * GoUnblock is never placed after the GoStart it caused on another P.
+     */
+    @Test
+    void untimedEventsArePlacedBetweenTheirNeighbours() throws Exception {
+        Path f = dir.resolve("u.trace");
+        TraceRecorder r = TraceRecorder.start(f, 2, List.of());
+        long t0 = System.nanoTime() + 1_000_000;
+        // P0: goroutine 10 runs 3 us and readies 11 and 12 on the way
+        Trace.emitAt(Trace.GO_START, 0, 10, 0, t0);
+        assertEquals(0, Trace.emitAt(Trace.GO_UNBLOCK, 0, 11, 10, Trace.UNTIMED), "no clock read");
+        Trace.emitAt(Trace.GO_UNBLOCK, 0, 12, 10, Trace.UNTIMED);
+        Trace.emitAt(Trace.GO_BLOCK, 0, 10, WaitReason.CHAN_RECEIVE.ordinal(), t0 + 3000);
+        // P0 again: 20 runs 1 us and readies 21, which P1 starts 100 ns into 20's slice
+        Trace.emitAt(Trace.GO_START, 0, 20, 0, t0 + 10_000);
+        Trace.emitAt(Trace.GO_UNBLOCK, 0, 21, 20, Trace.UNTIMED);
+        Trace.emitAt(Trace.GO_BLOCK, 0, 20, WaitReason.CHAN_RECEIVE.ordinal(), t0 + 11_000);
+        Trace.emitAt(Trace.GO_START, 1, 21, 0, t0 + 10_100);
+        // an untimed event with no P has no neighbours to go by: it is timed after all
+        assertTrue(Trace.emitAt(Trace.GO_UNBLOCK, -1, 30, 0, Trace.UNTIMED) > 0);
+        // an untimed event after its P's last timed one goes at that time
+        Trace.emitAt(Trace.GO_UNBLOCK, 1, 31, 21, Trace.UNTIMED);
+        r.stop();
+
+        TraceData d = TraceData.read(f);
+        Map<Long, Long> unblockAt = new HashMap<>();
+        Map<Long, Long> startAt = new HashMap<>();
+        for (TraceData.Event e : d.events()) {
+            if (e.kind() == Trace.GO_UNBLOCK) {
+                unblockAt.put(e.goid(), e.ts());
+            } else if (e.kind() == Trace.GO_START) {
+                startAt.put(e.goid(), e.ts());
+            }
+        }
+        long s10 = startAt.get(10L);
+        assertEquals(s10 + 1000, unblockAt.get(11L));
+        assertEquals(s10 + 2000, unblockAt.get(12L));
+        assertEquals(startAt.get(21L) - 1, unblockAt.get(21L), "clamped before the start it caused");
+        assertTrue(unblockAt.get(21L) >= startAt.get(20L));
+        assertEquals(startAt.get(21L), unblockAt.get(31L));
+        assertTrue(unblockAt.containsKey(30L));
+        List<Long> order = d.events().stream().filter(e -> e.goid() != 30).map(TraceData.Event::goid).toList();
+        assertEquals(List.of(10L, 11L, 12L, 10L, 20L, 21L, 21L, 31L, 20L), order);
+    }
+
     @Test
     void offCostsNothingAndRecordsNothing() {
         assertFalse(Trace.on);
