@@ -146,6 +146,43 @@ class GoRuntimeTest {
         rt.close();
     }
 
+    /**
+     * A goroutine of another runtime (here the global one, which Go.go uses even inside a custom
+     * runtime's main) can still wake main: no DeadlockError while it lives, however long main
+     * waits. Before session 5 the check looked at main's own runtime only and threw here.
+     */
+    @Test
+    void noDeadlockWhileAnotherRuntimesGoroutineCanWakeMain() throws Exception {
+        GoRuntime rt = rt(2);
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        Thread opener = Thread.ofPlatform().start(() -> {
+            // main has been asleep in its receive for 300 ms: the check (every 50 ms, two samples
+            // 30 ms apart) has had six chances to misfire
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline && rt.goroutines().stream().noneMatch(g ->
+                    "chan receive".equals(g.waitReason()) && g.waitingFor().toMillis() >= 300)) {
+                Thread.onSpinWait();
+            }
+            gate.countDown();
+        });
+        try {
+            int[] got = new int[1];
+            rt.main(() -> {
+                Chan<Integer> c = Chan.make();
+                Go.go(() -> {
+                    gate.await();            // a JDK latch: asleep, but not in goloom
+                    c.send(7);
+                });
+                got[0] = c.recv();
+            });
+            assertEquals(7, got[0]);
+        } finally {
+            gate.countDown();
+            opener.join();
+            rt.close();
+        }
+    }
+
     @Test
     void executorRunsEachTaskAsAGoroutine() throws Exception {
         try (GoRuntime rt = rt(2)) {

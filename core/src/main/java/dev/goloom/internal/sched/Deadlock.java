@@ -1,5 +1,6 @@
 package dev.goloom.internal.sched;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,9 @@ public final class Deadlock {
      *   to wake a goroutine, and every live goroutine must be parked with a goloom wait reason
      *   (one in socket I/O or a JDK lock can be woken from outside). Two samples 30 ms apart
      *   must agree goroutine by goroutine (same wait start), so a goroutine woken and parked
-     *   again in between, or one readied but not yet running, is never taken for dead.
+     *   again in between, or one readied but not yet running, is never taken for dead. The
+     *   other live runtimes of the JVM are sampled the same way: Go has one runtime per process,
+     *   goloom may have several sharing channels, and any of them may wake this one's main.
      *
      * Lineage
      *   golang/go src/runtime/proc.go checkdead. Deviation: sampled, not event-driven (the JDK
@@ -39,9 +42,15 @@ public final class Deadlock {
      */
     public static volatile BooleanSupplier timersPending = () -> false;
 
-    /** True when the runtime is deadlocked; takes two samples a short while apart. */
+    /**
+     * True when the runtime is deadlocked; takes two samples a short while apart. Every other
+     * runtime of the JVM must be asleep too: a goroutine of another runtime may wake one of this
+     * one (Go.go inside a custom runtime's main starts goroutines in the global runtime, and
+     * they share channels and WaitGroups with it).
+     */
     static boolean check(Sched s) {
-        Map<Long, Long> first = sample(s);
+        List<Sched> world = world(s);
+        List<Map<Long, Long>> first = sample(world);
         if (first == null) {
             return false;
         }
@@ -51,17 +60,51 @@ public final class Deadlock {
             Thread.currentThread().interrupt();
             return false;
         }
-        Map<Long, Long> second = sample(s);
+        List<Map<Long, Long>> second = sample(world);
         return first.equals(second);
     }
 
-    /** goid to waitSince of every goroutine, or null if one is not asleep in goloom. */
-    private static Map<Long, Long> sample(Sched s) {
+    /** s first, then every other runtime of the JVM that is not closed. */
+    private static List<Sched> world(Sched s) {
+        List<Sched> w = new ArrayList<>();
+        w.add(s);
+        for (dev.goloom.GoRuntime rt : dev.goloom.internal.trace.RuntimeHooks.runtimes()) {
+            Sched o;
+            try {
+                o = dev.goloom.internal.trace.RuntimeHooks.sched(rt);
+            } catch (IllegalStateException gone) {
+                continue;
+            }
+            if (o != s && !o.isClosed()) {
+                w.add(o);
+            }
+        }
+        return w;
+    }
+
+    /** Per runtime of {@code world}, goid to waitSince; null if a goroutine anywhere may run. */
+    private static List<Map<Long, Long>> sample(List<Sched> world) {
+        List<Map<Long, Long>> all = new ArrayList<>(world.size());
+        for (int i = 0; i < world.size(); i++) {
+            Map<Long, Long> m = sample(world.get(i), i > 0);
+            if (m == null) {
+                return null;
+            }
+            all.add(m);
+        }
+        return all;
+    }
+
+    /**
+     * goid to waitSince of every goroutine, or null if one is not asleep in goloom (or, unless
+     * {@code mayBeEmpty}, if there is none: main's own runtime always has main).
+     */
+    private static Map<Long, Long> sample(Sched s, boolean mayBeEmpty) {
         if (!s.quiescent() || s.timersPending()) {
             return null;
         }
         List<G> gs = s.allGs();
-        if (gs.isEmpty()) {
+        if (gs.isEmpty() && !mayBeEmpty) {
             return null;
         }
         Map<Long, Long> m = new HashMap<>();
