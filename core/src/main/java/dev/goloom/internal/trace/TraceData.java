@@ -97,7 +97,7 @@ public record TraceData(long epochNanos, int maxProcs, List<Event> events, Map<L
         } catch (EOFException truncated) {
             // a trace cut short keeps its complete records
         }
-        placeUntimed(events, end);
+        placeUntimed(events);
         events.sort(Comparator.comparingLong(Event::ts));
         return new TraceData(epoch, maxProcs, events, names, reasons, end);
     }
@@ -137,10 +137,10 @@ public record TraceData(long epochNanos, int maxProcs, List<Event> events, Map<L
      * events (so the P's order is kept), then, for a GoUnblock, no later than 1 ns before the
      * unblocked goroutine's first GoStart at or after lo (a goroutine starts after it is readied;
      * an even spread could put the arrow after the start it caused), and never before lo. An
-     * untimed event after its P's last timed one is bounded by the trace's end; one before its
-     * P's first timed event gets that event's time.
+     * untimed event after its P's last timed one (the trace stopped mid-slice) gets that event's
+     * time, its earliest possible one; one before its P's first timed event gets that event's.
      */
-    private static void placeUntimed(List<Event> events, long end) {
+    private static void placeUntimed(List<Event> events) {
         Map<Integer, List<Integer>> pending = new HashMap<>();   // p -> indexes awaiting a hi
         Map<Integer, Long> lastTimed = new HashMap<>();
         List<long[]> placed = new ArrayList<>();                  // {index, lo, t}
@@ -159,7 +159,7 @@ public record TraceData(long epochNanos, int maxProcs, List<Event> events, Map<L
         for (Map.Entry<Integer, List<Integer>> w : pending.entrySet()) {
             Long lo = lastTimed.get(w.getKey());
             long t = lo != null ? lo : 0;
-            spread(w.getValue(), t, Math.max(t, end), placed);
+            spread(w.getValue(), t, t, placed);
         }
         if (placed.isEmpty()) {
             return;
