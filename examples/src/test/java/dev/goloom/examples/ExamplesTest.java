@@ -219,21 +219,22 @@ class ExamplesTest {
 
     @Test
     void traceoverhead() throws Exception {
-        List<String> lines = output(out -> TraceOverhead.run(out, "1", "0.002"));
-        assertEquals(6, lines.size(), String.join("\n", lines));
-        assertTrue(lines.get(0).startsWith("scenario (median of 1 each way)"), lines.get(0));
-        for (String l : lines.subList(1, 6)) {
-            assertTrue(l.matches(".*\\]\\s+[0-9.]+\\s+[0-9.]+\\s+-?[0-9.]+%"), l);
-        }
+        assertTable(output(out -> TraceOverhead.run(out, "1", "0.002")), 6,
+                "scenario (median of 1 each way)", ".*\\]\\s+[0-9.]+\\s+[0-9.]+\\s+-?[0-9.]+%");
     }
 
     @Test
     void floors() throws Exception {
-        List<String> lines = output(out -> Floors.run(out, "1", "0.0001"));
-        assertEquals(10, lines.size(), String.join("\n", lines));
-        assertTrue(lines.get(0).startsWith("floor (median of 1)"), lines.get(0));
-        for (String l : lines.subList(1, 10)) {
-            assertTrue(l.matches(".*\\]\\s+[0-9]+\\s+[0-9.]+\\s+([0-9.]+|NaN)"), l);
+        assertTable(output(out -> Floors.run(out, "1", "0.0001")), 10,
+                "floor (median of 1)", ".*\\]\\s+[0-9]+\\s+[0-9.]+\\s+([0-9.]+|NaN)");
+    }
+
+    /** A table of {@code size} lines: the header, then rows each matching {@code row}. */
+    private static void assertTable(List<String> lines, int size, String header, String row) {
+        assertEquals(size, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith(header), lines.get(0));
+        for (String l : lines.subList(1, size)) {
+            assertTrue(l.matches(row), l);
         }
     }
 }

@@ -68,13 +68,7 @@ public final class Deadlock {
     private static List<Sched> world(Sched s) {
         List<Sched> w = new ArrayList<>();
         w.add(s);
-        for (dev.goloom.GoRuntime rt : dev.goloom.internal.trace.RuntimeHooks.runtimes()) {
-            Sched o;
-            try {
-                o = dev.goloom.internal.trace.RuntimeHooks.sched(rt);
-            } catch (IllegalStateException gone) {
-                continue;
-            }
+        for (Sched o : dev.goloom.internal.trace.RuntimeHooks.scheds()) {
             if (o != s && !o.isClosed()) {
                 w.add(o);
             }

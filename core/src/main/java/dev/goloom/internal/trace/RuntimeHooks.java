@@ -82,6 +82,13 @@ public final class RuntimeHooks {
         return s;
     }
 
+    /** The engines of {@link #runtimes()}, closed ones included. */
+    public static List<Sched> scheds() {
+        synchronized (SCHEDS) {
+            return new ArrayList<>(SCHEDS.values());
+        }
+    }
+
     /** Every runtime started and not yet collected (closed ones included). */
     public static List<GoRuntime> runtimes() {
         synchronized (SCHEDS) {

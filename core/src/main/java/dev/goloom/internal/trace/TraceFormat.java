@@ -1,7 +1,6 @@
 package dev.goloom.internal.trace;
 
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 
@@ -113,15 +112,11 @@ public final class TraceFormat {
 
         void uvarint(long v) throws IOException {
             room(10);
-            while ((v & ~0x7FL) != 0) {
-                buf[pos++] = (byte) ((v & 0x7F) | 0x80);
-                v >>>= 7;
-            }
-            buf[pos++] = (byte) v;
+            pos = put(buf, pos, v);
         }
 
         void svarint(long v) throws IOException {
-            uvarint((v << 1) ^ (v >> 63));
+            uvarint(zigzag(v));
         }
 
         void flush() throws IOException {
@@ -149,16 +144,9 @@ public final class TraceFormat {
         return i;
     }
 
-    static void uvarint(DataOutputStream out, long v) throws IOException {
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
-    }
-
-    static void svarint(DataOutputStream out, long v) throws IOException {
-        uvarint(out, (v << 1) ^ (v >> 63));
+    /** Zig-zag: small negative and positive numbers both become small unsigned ones. */
+    static long zigzag(long v) {
+        return (v << 1) ^ (v >> 63);
     }
 
     static long uvarint(DataInputStream in) throws IOException {

@@ -302,12 +302,11 @@ public final class TraceRecorder implements Trace.Sink {
                 c[i++] = (byte) (kind | TraceFormat.UNTIMED_BIT);
             } else {
                 c[i++] = (byte) kind;
-                long d = ts - prevTs;
-                i = TraceFormat.put(c, i, (d << 1) ^ (d >> 63));
+                i = TraceFormat.put(c, i, TraceFormat.zigzag(ts - prevTs));
                 prevTs = ts;
             }
             i = TraceFormat.put(c, i, goid);
-            len = TraceFormat.put(c, i, (arg << 1) ^ (arg >> 63));
+            len = TraceFormat.put(c, i, TraceFormat.zigzag(arg));
             n++;
             if (len > CHUNK_BYTES - MAX_EVENT_BYTES) {
                 if (r.submit(p, c, len, n)) {             // keeps I2
@@ -383,8 +382,8 @@ public final class TraceRecorder implements Trace.Sink {
      */
     private void nameLiveGoroutines() {
         try {
-            for (dev.goloom.GoRuntime rt : RuntimeHooks.runtimes()) {
-                for (G g : RuntimeHooks.sched(rt).allGs()) {
+            for (dev.goloom.internal.sched.Sched sc : RuntimeHooks.scheds()) {
+                for (G g : sc.allGs()) {
                     String n = givenName(g);
                     if (n != null) {
                         queue.offer(new Name(g.id(), n));
