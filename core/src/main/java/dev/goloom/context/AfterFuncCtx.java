@@ -13,7 +13,7 @@ final class AfterFuncCtx extends CancelCtx implements Context.Stop {
      *   A CancelCtx registered under ctx like any child, so the parent's cancellation reaches it
      *   through the same tree walk. `once` decides between running f and stop(): whichever
      *   flips it first wins. stop() also cancels the node with removal, so a stopped afterFunc
-     *   leaves the parent's children set (no growth).
+     *   leaves the parent's children list (no growth).
      *
      * Lineage
      *   golang/go src/context/context.go @go1.23 (AfterFunc, afterFuncCtx).
