@@ -2,6 +2,7 @@ package dev.goloom.internal.sched;
 
 import dev.goloom.Goroutine;
 import dev.goloom.GoroutineState;
+import dev.goloom.Task;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
@@ -10,7 +11,7 @@ import java.util.concurrent.Executor;
  * A goroutine: Go's {@code g}. The goroutine's code runs on a JDK virtual thread; this object is
  * goloom's record of it and, under the GMP scheduler, that virtual thread's <em>scheduler</em>.
  */
-public final class G implements Goroutine, Executor {
+public final class G implements Goroutine, Executor, Runnable {
     /* Implementation notes
      *
      * Overview
@@ -67,6 +68,12 @@ public final class G implements Goroutine, Executor {
 
     /** the goroutine's virtual thread; set before start. */
     Thread thread;
+    /**
+     * the body go() was given, until the thread starts it (Sched.goexit takes it and clears the
+     * field); null for newThread() goroutines and foreign units. Plain: written before the
+     * thread starts (Thread.start's happens-before), read and cleared by that thread.
+     */
+    Task task;
     /** the JDK's runContinuation task for our thread (I1). */
     private volatile Runnable cont;
 
@@ -164,6 +171,20 @@ public final class G implements Goroutine, Executor {
         this.foreign = true;
         this.foreignCont = foreignCont;
         this.cont = foreignCont;
+    }
+
+    /**
+     * The goroutine's body, as its virtual thread's task: one object less per goroutine than a
+     * lambda around Sched.goexit (the unstarted goroutines of a million-goroutine fan-out are
+     * what the collector copies). Called once, by this g's own thread; from any other thread
+     * (a Goroutine handle cast to Runnable) it throws and changes nothing.
+     */
+    @Override
+    public void run() {
+        if (Thread.currentThread() != thread || task == null) {
+            throw new IllegalStateException("goloom: a goroutine's body runs only on its own thread, once");
+        }
+        sched.goexit(this);
     }
 
     /** The JDK asks us to run a continuation: ours (a wake-up) or a child virtual thread's. */

@@ -190,8 +190,8 @@ public final class Sched {
         long id = newGoid();
         G parent = G.current();
         G g = new G(this, id, name, creator(task), parent == null ? 0 : parent.goid);
-        Runnable body = () -> goexit(g, task);
-        g.thread = newThread(g, name, body);
+        g.task = task;
+        g.thread = newThread(g, name, g);          // g is the body: G.run calls goexit(g)
         allgs.add(g);
         if (Trace.on) {
             Trace.emit(Trace.GO_CREATE, -1, id, g.parentGoid, name);
@@ -315,8 +315,10 @@ public final class Sched {
         }
     }
 
-    /** The goroutine's whole life, run on its virtual thread. */
-    private void goexit(G g, Task task) {
+    /** The goroutine's whole life, run on its virtual thread (G.run). */
+    void goexit(G g) {
+        Task task = g.task;
+        g.task = null;                             // the frame holds it now, and only while it runs
         goenter(g);
         try {
             task.run();

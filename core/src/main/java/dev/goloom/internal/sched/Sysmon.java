@@ -276,6 +276,14 @@ final class Sysmon extends Thread {
                     pp.skipTimers = true;
                 }
                 G g = m.curg;
+                if (g != null) {
+                    // Go's exitsyscall finds no P and queues the goroutine: ours may run on
+                    // without one (the JDK cannot stop it), so ask it to yield at its next
+                    // preemption point; it then queues and its M gives up (M.exitsyscall).
+                    // Without this a goroutine handed off once, say for a page fault read as
+                    // "sleeping", spawned 800,000 goroutines off any P, never asked again.
+                    g.requestPreempt();
+                }
                 if (Trace.on) {
                     Trace.emit(Trace.HANDOFF, pp.id, g == null ? 0 : g.goid, m.id);
                 }

@@ -379,6 +379,66 @@ class SchedTest {
         }
     }
 
+    /**
+     * Go's exitsyscall: a goroutine whose P was handed off while it was stuck in the kernel does
+     * not go on running off any P once the call returns; at its next preemption point (here a
+     * go()) it queues, and it runs on an M that holds a P again. Before, it ran on unasked: a
+     * spawner handed off once (a page fault read as "sleeping") made 800,000 goroutines off-P.
+     */
+    @Test
+    void handedOffGoroutineQueuesAtItsNextPreemptionPoint() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("goloom-fifo");
+        java.nio.file.Path fifo = dir.resolve("f");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo not available");
+        Sched s = new Sched("exitsyscall", 1);
+        try {
+            s.main(() -> {
+                CountDownLatch opening = new CountDownLatch(1);
+                CountDownLatch ended = new CountDownLatch(1);
+                AtomicInteger read = new AtomicInteger(-2);
+                java.util.concurrent.atomic.AtomicReference<String> after = new java.util.concurrent.atomic.AtomicReference<>();
+                long before = s.handoffs.get();
+                s.newproc("reader", () -> {
+                    opening.countDown();
+                    try (java.io.FileInputStream in = new java.io.FileInputStream(fifo.toFile())) {
+                        read.set(in.read());
+                    }
+                    M m = Sched.currentMAny();
+                    boolean offP = m != null && m.syscall;
+                    s.newproc("child", () -> { });        // a preemption point
+                    M m2 = Sched.currentMAny();
+                    after.set("off-P after the read: " + offP + "; after go(): M "
+                            + (m2 == null ? "none" : m2.id + " syscall=" + m2.syscall + " p=" + m2.p));
+                    ended.countDown();
+                });
+                opening.await();
+                CountDownLatch other = new CountDownLatch(1);
+                s.newproc("other", other::countDown);
+                other.await();               // ran: the reader's P was handed off
+                assertTrue(s.handoffs.get() > before, "the reader's P was handed off");
+                Thread writer = new Thread(() -> {
+                    try (java.io.FileOutputStream out = new java.io.FileOutputStream(fifo.toFile())) {
+                        out.write(7);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                writer.start();
+                ended.await();
+                writer.join();
+                assertEquals(7, read.get());
+                String a = after.get();
+                assertTrue(a.startsWith("off-P after the read: true;"), a);
+                assertTrue(a.contains("syscall=false") && !a.contains("p=null"), a);
+            });
+        } finally {
+            s.close();
+            java.nio.file.Files.deleteIfExists(fifo);
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
+
     /** Gosched is a real yield: at one P the yielding goroutine lets the other run. */
     @Test
     void goschedLetsOthersRun() {
