@@ -60,6 +60,45 @@ public final class Procs {
     }
 
     /**
+     * A JVM child that timed out: its thread dumps (platform threads, then every virtual thread,
+     * i.e. every goroutine with its stack) go to the end of its log before it is killed, so that
+     * a hang leaves the evidence a lost wake-up needs. Best effort: a failure is noted, not thrown.
+     */
+    private static void dumpThreads(Process p, List<String> cmd, Path log) {
+        if (cmd.isEmpty() || !cmd.get(0).endsWith("java")) {
+            return;
+        }
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        String pid = Long.toString(p.pid());
+        try {
+            Path vt = Files.createTempFile(log.getParent(), "threads", ".txt");
+            Files.delete(vt);                   // jcmd refuses to overwrite
+            for (List<String> c : List.of(List.of(jcmd.toString(), pid, "Thread.print"),
+                    List.of(jcmd.toString(), pid, "Thread.dump_to_file", "-format=text", vt.toString()))) {
+                Files.writeString(log, "\n--- timeout: " + String.join(" ", c) + "\n", StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.APPEND);
+                Process d = new ProcessBuilder(c).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                if (!d.waitFor(60, TimeUnit.SECONDS)) {
+                    d.destroyForcibly();
+                }
+            }
+            if (Files.exists(vt)) {
+                Files.writeString(log, Files.readString(vt), StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.APPEND);
+                Files.delete(vt);
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            try {
+                Files.writeString(log, "\n--- timeout: no thread dump: " + e + "\n", StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException ignored) {
+                // the log itself is gone: nothing left to tell
+            }
+        }
+    }
+
+    /**
      * Runs {@code cmd}, stdout captured (and returned), stderr appended to {@code log}; kills it
      * (and its descendants) after {@code timeoutSeconds}.
      */
@@ -86,6 +125,7 @@ public final class Procs {
         Runtime.getRuntime().addShutdownHook(reaper);
         boolean done = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
         if (!done) {
+            dumpThreads(p, cmd, log);
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
