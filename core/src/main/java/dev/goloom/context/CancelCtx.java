@@ -6,6 +6,8 @@ import dev.goloom.Select;
 import dev.goloom.internal.sched.G;
 import dev.goloom.internal.timer.Timers;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Go's {@code cancelCtx}: what {@link Context#withCancel} returns. */
@@ -357,7 +359,7 @@ class CancelCtx implements CancelContext {
 
     /** Checks I1 and I2 for this node and its registered children; throws IllegalStateException. */
     final void checkInvariants() {
-        java.util.List<CancelCtx> kids = new java.util.ArrayList<>();
+        List<CancelCtx> kids;
         synchronized (this) {
             if (err != null) {
                 if (firstChild != null || cause == null) {
@@ -367,16 +369,11 @@ class CancelCtx implements CancelContext {
                     throw new IllegalStateException("I1: cancelled but done is open: " + this);
                 }
             }
-            CancelCtx f = firstChild;
-            if (f != null) {
-                CancelCtx k = f;
-                do {
-                    if (k.sibNext.sibPrev != k) {
-                        throw new IllegalStateException("I2: children ring broken at " + k);
-                    }
-                    kids.add(k);
-                    k = k.sibNext;
-                } while (k != f);
+            kids = children();
+            for (CancelCtx k : kids) {                   // the links are guarded by this lock
+                if (k.sibNext.sibPrev != k) {
+                    throw new IllegalStateException("I2: children ring broken at " + k);
+                }
             }
         }
         for (CancelCtx k : kids) {
@@ -388,16 +385,21 @@ class CancelCtx implements CancelContext {
 
     /** The number of registered children (0 once cancelled). */
     final synchronized int childCount() {
-        int n = 0;
+        return children().size();
+    }
+
+    /** This node's lock held: its children ring, in order. */
+    private List<CancelCtx> children() {
+        List<CancelCtx> kids = new ArrayList<>();
         CancelCtx f = firstChild;
         if (f != null) {
             CancelCtx k = f;
             do {
-                n++;
+                kids.add(k);
                 k = k.sibNext;
             } while (k != f);
         }
-        return n;
+        return kids;
     }
 
     /** The ancestor this node is registered with. */

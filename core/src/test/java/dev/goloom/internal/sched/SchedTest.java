@@ -4,13 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -338,45 +346,7 @@ class SchedTest {
     /** A read on a FIFO with no writer pins its carrier in the kernel; the P moves on. */
     @Test
     void fifoReadIsHandedOff() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("goloom-fifo");
-        java.nio.file.Path fifo = dir.resolve("f");
-        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
-        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo not available");
-        Sched s = new Sched("fifo", 1);
-        try {
-            s.main(() -> {
-                CountDownLatch opening = new CountDownLatch(1);
-                CountDownLatch ended = new CountDownLatch(1);
-                AtomicInteger read = new AtomicInteger(-2);
-                s.newproc("reader", () -> {
-                    opening.countDown();
-                    try (java.io.FileInputStream in = new java.io.FileInputStream(fifo.toFile())) {
-                        read.set(in.read());
-                    }
-                    ended.countDown();
-                });
-                opening.await();
-                CountDownLatch other = new CountDownLatch(1);
-                s.newproc("other", other::countDown);
-                other.await();               // ran while the reader is stuck in open()/read()
-                assertEquals(-2, read.get());
-                Thread writer = new Thread(() -> {
-                    try (java.io.FileOutputStream out = new java.io.FileOutputStream(fifo.toFile())) {
-                        out.write(7);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
-                writer.start();
-                ended.await();
-                writer.join();
-                assertEquals(7, read.get());
-            });
-        } finally {
-            s.close();
-            java.nio.file.Files.deleteIfExists(fifo);
-            java.nio.file.Files.deleteIfExists(dir);
-        }
+        readFifoBesideAnotherGoroutine("fifo", () -> { });
     }
 
     /**
@@ -387,55 +357,68 @@ class SchedTest {
      */
     @Test
     void handedOffGoroutineQueuesAtItsNextPreemptionPoint() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("goloom-fifo");
-        java.nio.file.Path fifo = dir.resolve("f");
+        AtomicReference<String> after = new AtomicReference<>();
+        readFifoBesideAnotherGoroutine("exitsyscall", () -> {
+            M m = Sched.currentMAny();
+            boolean offP = m != null && m.syscall;
+            G.current().sched.newproc("child", () -> { });   // a preemption point
+            M m2 = Sched.currentMAny();
+            after.set("off-P after the read: " + offP + "; after go(): M "
+                    + (m2 == null ? "none" : m2.id + " syscall=" + m2.syscall + " p=" + m2.p));
+        });
+        String a = after.get();
+        assertTrue(a.startsWith("off-P after the read: true;"), a);
+        assertTrue(a.contains("syscall=false") && !a.contains("p=null"), a);
+    }
+
+    /**
+     * At one P, a "reader" goroutine blocks reading a FIFO that has no writer yet, which pins its
+     * carrier in the kernel. Another goroutine must still run (so the reader's P was handed off);
+     * then a plain thread writes one byte, and the reader runs {@code afterRead} once its read
+     * returned it. Skipped where mkfifo is missing.
+     */
+    private static void readFifoBesideAnotherGoroutine(String name, dev.goloom.Task afterRead) throws Exception {
+        Path dir = Files.createTempDirectory("goloom-fifo");
+        Path fifo = dir.resolve("f");
         Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
-        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo not available");
-        Sched s = new Sched("exitsyscall", 1);
+        Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo not available");
+        Sched s = new Sched(name, 1);
         try {
             s.main(() -> {
                 CountDownLatch opening = new CountDownLatch(1);
                 CountDownLatch ended = new CountDownLatch(1);
                 AtomicInteger read = new AtomicInteger(-2);
-                java.util.concurrent.atomic.AtomicReference<String> after = new java.util.concurrent.atomic.AtomicReference<>();
                 long before = s.handoffs.get();
                 s.newproc("reader", () -> {
                     opening.countDown();
-                    try (java.io.FileInputStream in = new java.io.FileInputStream(fifo.toFile())) {
+                    try (FileInputStream in = new FileInputStream(fifo.toFile())) {
                         read.set(in.read());
                     }
-                    M m = Sched.currentMAny();
-                    boolean offP = m != null && m.syscall;
-                    s.newproc("child", () -> { });        // a preemption point
-                    M m2 = Sched.currentMAny();
-                    after.set("off-P after the read: " + offP + "; after go(): M "
-                            + (m2 == null ? "none" : m2.id + " syscall=" + m2.syscall + " p=" + m2.p));
+                    afterRead.run();
                     ended.countDown();
                 });
                 opening.await();
                 CountDownLatch other = new CountDownLatch(1);
                 s.newproc("other", other::countDown);
-                other.await();               // ran: the reader's P was handed off
+                other.await();               // ran while the reader is stuck in open()/read()
+                assertEquals(-2, read.get());
                 assertTrue(s.handoffs.get() > before, "the reader's P was handed off");
                 Thread writer = new Thread(() -> {
-                    try (java.io.FileOutputStream out = new java.io.FileOutputStream(fifo.toFile())) {
+                    try (FileOutputStream out = new FileOutputStream(fifo.toFile())) {
                         out.write(7);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
                 });
                 writer.start();
                 ended.await();
                 writer.join();
                 assertEquals(7, read.get());
-                String a = after.get();
-                assertTrue(a.startsWith("off-P after the read: true;"), a);
-                assertTrue(a.contains("syscall=false") && !a.contains("p=null"), a);
             });
         } finally {
             s.close();
-            java.nio.file.Files.deleteIfExists(fifo);
-            java.nio.file.Files.deleteIfExists(dir);
+            Files.deleteIfExists(fifo);
+            Files.deleteIfExists(dir);
         }
     }
 
