@@ -237,6 +237,69 @@ class GoRuntimeChanTest {
         selectStress(t.runtime(4), 10_000);
     }
 
+    // --------------------------------------------------------------- mass close
+
+    /**
+     * Not a Go port: a close with more waiters than closechan readies after its unlock (it
+     * readies the rest under the lock, so that it allocates nothing in proportion to them).
+     * Every waiter, plain receive, select or send (each close has more than a batch of waiters),
+     * wakes exactly once with the close's outcome, and the selects leave the other channel's
+     * queue empty.
+     */
+    @Test
+    void massCloseWakesEveryWaiterOnce() {
+        GoRuntime rt = t.runtime(2);
+        for (int round = 0; round < 20; round++) {
+            int n = 150;                                  // 50 of each kind
+            Chan<Integer> c = Chan.make();                // receivers and selects: 100 waiters
+            Chan<Integer> full = Chan.make(1);            // senders: 50 waiters
+            full.send(0);
+            Chan<Integer> other = Chan.make();
+            AtomicInteger closedRecvs = new AtomicInteger();
+            AtomicInteger closedSelects = new AtomicInteger();
+            AtomicInteger closedSends = new AtomicInteger();
+            AtomicInteger wrong = new AtomicInteger();
+            rt.main(() -> {
+                dev.goloom.sync.WaitGroup wg = new dev.goloom.sync.WaitGroup();
+                for (int i = 0; i < n; i++) {
+                    int kind = i % 3;
+                    wg.go(() -> {
+                        if (kind == 0) {
+                            Recv<Integer> r = c.recvOk();
+                            (r.ok() ? wrong : closedRecvs).incrementAndGet();
+                        } else if (kind == 1) {
+                            select(recvOk(c, (v, ok) -> (ok ? wrong : closedSelects).incrementAndGet()),
+                                    recv(other, v -> wrong.incrementAndGet()));
+                        } else {
+                            try {
+                                full.send(1);
+                                wrong.incrementAndGet();
+                            } catch (ChanClosedException e) {
+                                closedSends.incrementAndGet();
+                            }
+                        }
+                    });
+                }
+                // every one of them queued (a select's sudog counts on c once)
+                assertTrue(GoTestSupport.awaitCondition(GoTestSupport.LONG_DELAY,
+                        () -> WhiteBox.waiters(c) == 2 * n / 3 && WhiteBox.waiters(full) == n / 3),
+                        () -> "waiters on c: " + WhiteBox.waiters(c) + ", on full: " + WhiteBox.waiters(full));
+                c.close();
+                full.close();
+                wg.await();
+                assertEquals(new Recv<>(0, true), full.recvOk());   // the buffered value survives
+            });
+            assertEquals(0, wrong.get());
+            assertEquals(n / 3, closedRecvs.get());
+            assertEquals(n / 3, closedSelects.get());
+            assertEquals(n / 3, closedSends.get());
+            for (Chan<Integer> ch : List.of(c, full, other)) {
+                assertEquals(0, WhiteBox.waiters(ch));
+                WhiteBox.checkInvariants(ch);
+            }
+        }
+    }
+
     // --------------------------------------------------------------- TestSelectFairness
 
     @Test

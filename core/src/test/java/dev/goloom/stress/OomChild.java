@@ -12,12 +12,35 @@ import java.util.concurrent.TimeUnit;
  * and exits 1 otherwise. Not a test (no JUnit): run by the test with a small heap.
  */
 public final class OomChild {
+    /**
+     * MB of heap the child frees when it catches the error (its second argument overrides it).
+     * 16, not 8 as first: the Ms go on starting the goroutines queued when the error came, each
+     * takes a stack as it parks, and with 8 MB the main thread itself ran out again before it
+     * could close the channel in about one run in 40 (0 in 20 with 16, beside a CPU burner).
+     */
+    static final int HEADROOM_MB = Integer.getInteger("goloom.oom.headroomMb", 16);
+
+    /** Where the main thread is (an OutOfMemoryError thrown without memory has no stack trace). */
+    private static volatile String phase = "spawning";
+
     private OomChild() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable e) {
+            // say where: a bare "Exception in thread main" left a hang or failure unexplained
+            java.io.StringWriter w = new java.io.StringWriter();
+            e.printStackTrace(new java.io.PrintWriter(w));
+            fail("the child's main thread threw, in " + phase + ": " + w);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         long limit = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
-        boolean headroom = args.length < 2 || !args[1].equals("no-headroom");
+        int headroomMb = args.length < 2 ? HEADROOM_MB
+                : args[1].equals("no-headroom") ? 0 : Integer.parseInt(args[1]);
         GoRuntime rt = GoRuntime.builder().name("oom").maxProcs(2).build();
         int baseline = rt.numGoroutine();
         Chan<Void> release = Chan.make();
@@ -25,7 +48,7 @@ public final class OomChild {
         boolean oom = false;
         // headroom to give back once the heap is full: what an application that survives an
         // OutOfMemoryError does (catching it with nothing to free would fail again at once)
-        byte[][] ballast = {new byte[headroom ? 8 << 20 : 0]};
+        byte[][] ballast = {new byte[headroomMb << 20]};
         try {
             while (spawned < limit) {
                 rt.go(release::recv);    // parks until release is closed
@@ -38,7 +61,9 @@ public final class OomChild {
         if (!oom) {
             fail("no OutOfMemoryError after " + spawned + " goroutines");
         }
+        phase = "close of the release channel";
         release.close();
+        phase = "waiting for the released goroutines";
         System.out.println("goloom-oom: OutOfMemoryError after " + spawned + " goroutines");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (rt.numGoroutine() > baseline) {
@@ -50,6 +75,7 @@ public final class OomChild {
         }
         // the runtime still works: many goroutines, ping-pong, back to baseline
         int[] sum = new int[1];
+        phase = "the runtime's work after the error";
         rt.main(() -> {
             Chan<Integer> ping = Chan.make();
             Chan<Integer> pong = Chan.make();
@@ -93,6 +119,7 @@ public final class OomChild {
         // reported, not failed on: sysmon can die of an OutOfMemoryError thrown while it prints
         // the previous one (see docs/TESTING.md "What they have found")
         System.out.println("goloom-oom: sysmon alive: " + sysmonAlive);
+        phase = "close of the runtime";
         rt.close();
         System.out.println("GOLOOM-OOM-OK spawned=" + spawned + " baseline=" + baseline);
         System.exit(0);

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * of {@code go()}; the goroutines already started are intact and end when released; the runtime
  * stays usable and loses no goroutine. A goroutine that runs out of memory itself (parking needs
  * a little heap for its stack) panics like any goroutine whose body throws: printed, the others
- * unaffected. The child frees an 8 MB reserve when it catches the error, as an application that
+ * unaffected. The child frees a 16 MB reserve when it catches the error, as an application that
  * survives an OutOfMemoryError must; {@code OomChild N no-headroom} runs without it (see
  * docs/TESTING.md for what that showed).
  *
@@ -33,8 +33,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * child hung in {@code Chan.close} (session 2: HChan.acquireSudog unlocks before the error
  * propagates); an OutOfMemoryError while the goroutine registry grew a stripe left that stripe's
  * top past its arrays, and {@code GoRuntime.close} threw ArrayIndexOutOfBoundsException
- * (session 3: AllGs.add allocates before it changes anything). A hang still fails after {@value
- * #CHILD_SECONDS} s with the child's thread dump.
+ * (session 3: AllGs.add allocates before it changes anything). Session 7 (CI failed on it): a
+ * runtime's first goroutine exit linked two VarHandle call sites and, out of memory there, was
+ * never counted; the background warm-up left its goroutines parked for ever; a close with 60,000
+ * waiters stood still in a full heap growing its list of them; a failed M start lost its P; and
+ * a JDK lock class that failed to initialize on the goloom-jmx thread broke every contended lock
+ * (docs/TESTING.md, "Five ways..."). A hang still fails after {@value #CHILD_SECONDS} s with the
+ * child's thread dump.
  */
 class OutOfMemoryFaultTest {
     @RegisterExtension

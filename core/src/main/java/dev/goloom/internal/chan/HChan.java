@@ -6,7 +6,6 @@ import dev.goloom.internal.sched.Park;
 import dev.goloom.internal.sched.WaitReason;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -28,8 +27,9 @@ public final class HChan {
      *   only then enqueues itself and parks. A receive is the mirror image; on a full buffered
      *   channel with a waiting sender it takes the head of the buffer and moves the sender's value
      *   to the tail, so FIFO order holds. close marks the channel and wakes every waiter: the
-     *   receivers get (null, ok=false), the senders throw. Waking is always Park.ready after the
-     *   lock is released.
+     *   receivers get (null, ok=false), the senders throw. Waking is Park.ready after the lock is
+     *   released; only a close with more than CLOSE_BATCH + 1 waiters readies the rest under the
+     *   lock (a bounded batch, so that close allocates nothing in proportion to its waiters).
      *   Non-blocking operations (trySend/tryRecv, select with default) first answer "would block"
      *   without the lock (Go's full()/empty() checks), so a poll of an idle channel costs two
      *   loads.
@@ -85,6 +85,9 @@ public final class HChan {
      *   the known next step (DESIGN.md section 4). ReentrantLock / synchronized as the channel
      *   lock: see docs/adr/0001-channel-lock.md.
      */
+
+    /** Waiters a close readies after its unlock, besides the first (see closechan). */
+    private static final int CLOSE_BATCH = 32;
 
     /** Returned by {@link #chanrecv} when the channel is closed and drained. */
     public static final Object CLOSED = new Object() {
@@ -505,8 +508,17 @@ public final class HChan {
             throw new ChanClosedException("close of closed channel");
         }
         CLOSEDH.setRelease(this, 1);           // release: pairs with closedAcquire(); keeps I4
+        // The first 1 + CLOSE_BATCH waiters are readied after the unlock, as Go does; the rest (a
+        // mass close), or all but the first when there is no memory for the batch, now, with
+        // the lock held: close allocates at most one small array, whatever the number of waiters.
+        // (A list of every waiter cost a channel with 60,000 waiters twenty growing copies; in a
+        // full heap each took a full collection, and the close, which was to free that heap by
+        // ending its waiters, did not finish in a minute: OutOfMemoryFaultTest's child.)
         Thread single = null;
-        ArrayList<Thread> many = null;
+        Thread[] batch = null;
+        int nbatch = 0;
+        boolean noBatch = false;
+        Throwable failure = null;
         for (WaitQ q = recvq; q != null; q = q == recvq ? sendq : null) {
             Sudog sg;
             while ((sg = q.dequeue()) != null) {
@@ -516,31 +528,52 @@ public final class HChan {
                 wake(sg);
                 if (single == null) {
                     single = t;
-                } else {
+                    continue;
+                }
+                if (batch == null && !noBatch) {
                     try {
-                        if (many == null) {
-                            many = new ArrayList<>();
-                        }
-                        many.add(t);
+                        batch = new Thread[CLOSE_BATCH];
                     } catch (OutOfMemoryError e) {
-                        Park.ready(t);         // no memory to remember it: ready it now, locked
+                        noBatch = true;        // and do not try again for every waiter
                     }
+                }
+                if (batch != null && nbatch < CLOSE_BATCH) {
+                    batch[nbatch++] = t;
+                } else {
+                    failure = readyNoThrow(t, failure);  // never leave with the lock held
                 }
             }
         }
         unlock();
-        // Ready all Gs now that we've dropped the channel lock (as Go).
+        // Ready the others now that we've dropped the channel lock (as Go).
         if (single != null) {
-            Park.ready(single);
+            failure = readyNoThrow(single, failure);
         }
-        if (many != null) {
-            for (Thread t : many) {
-                Park.ready(t);
-            }
+        for (int i = 0; i < nbatch; i++) {
+            failure = readyNoThrow(batch[i], failure);
+        }
+        if (failure instanceof RuntimeException r) {
+            throw r;                           // every waiter was readied (or tried) first
+        } else if (failure != null) {
+            throw (Error) failure;
         }
         if (single != null) {
             Park.preemptPoint();
         }
+    }
+
+    /**
+     * Readies t; returns the first failure (the one given, else this one's). A close readies
+     * every waiter it dequeued whatever happens to one of them: a waiter left parked after its
+     * wake-up was published would sleep for ever.
+     */
+    private static Throwable readyNoThrow(Thread t, Throwable failure) {
+        try {
+            Park.ready(t);
+        } catch (RuntimeException | Error e) {
+            return failure != null ? failure : e;
+        }
+        return failure;
     }
 
     // ------------------------------------------------------------------------------ queries

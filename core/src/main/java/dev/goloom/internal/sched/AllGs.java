@@ -79,6 +79,12 @@ final class AllGs {
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Stripe();
         }
+        // Link the exit path's VarHandle call sites (G.markExited, countExit) now, while memory
+        // is plentiful: linking one allocates. A runtime's first exit that ran out of memory
+        // there was marked but never counted, and numGoroutine and close() waited for that
+        // goroutine for ever (the OutOfMemoryFaultTest child, when no goroutine had ended yet).
+        new G(null, 0, null, null, 0).markExited();
+        countExit(0, 0L);
     }
 
     private static final class Stripe {
@@ -106,8 +112,8 @@ final class AllGs {
     private static final int PAD = 16;
     private static final VarHandle EXITS = MethodHandles.arrayElementVarHandle(long[].class);
 
-    private void countExit(long goid) {
-        EXITS.getAndAdd(exits, ((int) goid & MASK) * PAD, 1L);
+    private void countExit(long goid, long n) {
+        EXITS.getAndAdd(exits, ((int) goid & MASK) * PAD, n);
     }
 
     void add(G g) {
@@ -173,7 +179,7 @@ final class AllGs {
         if (g.leakArmed) {
             dropWeak(g);                       // cannot happen (see Overview); kept exact anyway
         }
-        countExit(g.goid);
+        countExit(g.goid, 1L);
     }
 
     /** {@code g} ended while a leak check may hold it weakly: its weak entry goes. */
@@ -338,7 +344,7 @@ final class AllGs {
                 return false;
             }
             s.free[s.nfree++] = i;
-            countExit(r.goid);
+            countExit(r.goid, 1L);
             return true;
         } finally {
             s.lock.unlock();

@@ -92,6 +92,11 @@ public final class Sched {
     final AtomicInteger nmsys = new AtomicInteger();
     final GlobalRunQueue globrunq = new GlobalRunQueue();
     final AtomicLong handoffs = new AtomicLong();
+    /** M starts that failed (newm), and sysmon's wakeps for work no M looked at in two rounds
+     *  (Sysmon.orphanedWork). Both stay 0 in a healthy process; schedtrace prints them when they
+     *  are not. Orphan wake-ups with no failed start point at a lost wake-up in the scheduler. */
+    final AtomicLong newmFailures = new AtomicLong();
+    final AtomicLong orphanWakeups = new AtomicLong();
     /** sysmon asked a goroutine running for 10 ms to yield (cooperative preemption). */
     final AtomicLong preemptRequests = new AtomicLong();
     private final AtomicInteger mids = new AtomicInteger();
@@ -504,6 +509,9 @@ public final class Sched {
         newm(pp, spinning);
     }
 
+    /** Tests only: run before each new M is made; throwing OutOfMemoryError fails the start. */
+    volatile Runnable newmFault;
+
     private void newm(P pp, boolean spinning) {
         if (mcount.get() >= MAX_THREADS) {
             // Go dies here ("program exceeds 10000-thread limit"); we keep the P idle instead.
@@ -519,11 +527,39 @@ public final class Sched {
             }
             return;
         }
-        M nm = new M(this, mids.incrementAndGet());
-        nm.spinning = spinning;
-        nm.nextp = pp;
-        mcount.incrementAndGet();
-        nm.start();
+        boolean counted = false;
+        try {
+            Runnable fault = newmFault;
+            if (fault != null) {
+                fault.run();                     // tests: a thread start that fails
+            }
+            M nm = new M(this, mids.incrementAndGet());
+            nm.spinning = spinning;
+            nm.nextp = pp;
+            mcount.incrementAndGet();
+            counted = true;
+            nm.start();
+        } catch (OutOfMemoryError e) {
+            // No memory for the M, or no native thread ("unable to create native thread"). Go
+            // dies here; we give the P back, idle, with whatever it had queued, and go on: the
+            // M that readied a goroutine must not fail (a channel's close readies under the
+            // channel's lock), and sysmon starts an M for queued work that no M looks at once
+            // memory allows (Sysmon.orphanedWork). Before, the P was lost for good: with
+            // GOMAXPROCS=2, two failures and nothing ran again.
+            newmFailures.incrementAndGet();
+            if (counted) {
+                mcount.decrementAndGet();
+            }
+            lock.lock();
+            try {
+                pidleput(pp);
+            } finally {
+                lock.unlock();
+            }
+            if (spinning) {
+                nmspinning.decrementAndGet();    // keeps I3
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------ idle lists
@@ -984,7 +1020,13 @@ public final class Sched {
         for (int i = 0; i < l.length; i++) {
             sb.append(i == 0 ? "" : " ").append(l[i]);
         }
-        return sb.append(']').toString();
+        sb.append(']');
+        long failed = newmFailures.get();
+        long orphans = orphanWakeups.get();
+        if (failed != 0 || orphans != 0) {                // not Go's: only when something went wrong
+            sb.append(" newmfailed=").append(failed).append(" orphanwakeups=").append(orphans);
+        }
+        return sb.toString();
     }
 
     // ------------------------------------------------------------------------------ main

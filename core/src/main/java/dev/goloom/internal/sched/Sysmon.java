@@ -17,8 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  * It hands off a P whose M is stuck inside one goroutine — a CPU loop past 10 ms, or a call that
  * pins the carrier (file I/O on a FIFO, a native call, a blocked class initializer) past about
  * 100 us — to another M, so that the P's other goroutines and timers run; it ends a time slice
- * shared through runnext past 10 ms; it runs timers nobody else is running; and it prints the
- * schedtrace line when asked.
+ * shared through runnext past 10 ms; it runs timers nobody else is running; it starts an M for
+ * queued work that no M looks at (after a failed thread start); and it prints the schedtrace
+ * line when asked.
  */
 final class Sysmon extends Thread {
     /* Implementation notes
@@ -143,6 +144,7 @@ final class Sysmon extends Thread {
             try {
                 acted = retake(now);
                 acted |= timers(now);
+                orphanedWork();
                 schedtrace(now);
             } catch (Throwable t) {
                 acted = false;
@@ -151,6 +153,45 @@ final class Sysmon extends Thread {
             idle = acted || suspect ? 0 : idle + 1;
         }
         closeStatFiles();
+    }
+
+    /**
+     * Queued goroutines that no M looks at: a P idle, no M spinning, and work in the global
+     * queue or in an idle P's own queue. Whoever queues work wakes an M for it (wakep); this is
+     * the net for when that failed, because no M could be made (Sched.newm: out of memory, or of
+     * native threads). It starts one once memory allows. The condition must hold in two rounds
+     * in a row: in a busy program it holds for an instant now and then (between a put on the
+     * global queue and its wakep), and orphanWakeups should count only real orphans. Not an
+     * action for the period.
+     */
+    private void orphanedWork() {
+        if (!orphaned()) {
+            orphanSeen = false;
+        } else if (!orphanSeen) {
+            orphanSeen = true;                       // look again next round
+        } else {
+            orphanSeen = false;
+            sched.orphanWakeups.incrementAndGet();
+            sched.wakep();
+        }
+    }
+
+    private boolean orphanSeen;
+
+    private boolean orphaned() {
+        if (sched.npidle.get() == 0 || sched.nmspinning.get() != 0
+                || sched.mcount.get() >= Sched.MAX_THREADS) {
+            return false;                // (at the thread limit newm would only complain again)
+        }
+        if (!sched.globrunq.isEmpty()) {
+            return true;
+        }
+        for (P pp : sched.allp) {
+            if (P.stateOf(pp.status()) == P.P_IDLE && !pp.runq.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Some P is running a goroutine. */

@@ -13,8 +13,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
@@ -41,7 +42,11 @@ public final class RuntimeHooks {
      *
      * Ownership & locking: SCHEDS is a synchronized WeakHashMap; JMX state (names) belongs to
      *   the goloom-jmx thread alone.
-     * Memory ordering: LinkedBlockingQueue put/take hand each operation over (happens-before).
+     * Memory ordering: ConcurrentLinkedQueue offer/poll hand each operation over (happens-before).
+     *   No wake-up is lost: jmx() adds before it reads jmxThread and unparks it; the loop polls
+     *   after every park. A caller that read jmxThread still null added before the winner of
+     *   JMX_STARTED published it (all volatile: one total order), and the thread, started
+     *   only after that, polls before it first parks.
      * Rejected alternatives: registering synchronously (slow starts in every test); registering
      *   only on demand (JConsole users expect the bean to be there).
      */
@@ -50,8 +55,10 @@ public final class RuntimeHooks {
 
     private static final Map<GoRuntime, Sched> SCHEDS = Collections.synchronizedMap(new WeakHashMap<>());
     private static final AtomicBoolean FIRST = new AtomicBoolean();
-    private static final LinkedBlockingQueue<Runnable> JMX_OPS = new LinkedBlockingQueue<>();
+    private static final ConcurrentLinkedQueue<Runnable> JMX_OPS = new ConcurrentLinkedQueue<>();
     private static final AtomicBoolean JMX_STARTED = new AtomicBoolean();
+    /** the goloom-jmx thread once started (published after JMX_STARTED is won). */
+    private static volatile Thread jmxThread;
     private static final Map<GoRuntime, ObjectName> JMX_NAMES = new WeakHashMap<>();   // goloom-jmx only
 
     /** Called by GoRuntime's constructor. */
@@ -66,10 +73,18 @@ public final class RuntimeHooks {
         }
     }
 
-    /** Called by GoRuntime.close(). */
+    /**
+     * Called by GoRuntime.close(). Best effort, as all of JMX here: a close must not fail because
+     * the unregistration could not be queued (out of memory, or a JDK class that failed to
+     * initialize in an earlier out-of-memory and is now unusable for the rest of the JVM's life).
+     */
     public static void closed(GoRuntime rt) {
         if (!"false".equalsIgnoreCase(System.getProperty("goloom.jmx"))) {
-            jmx(() -> unregister(rt));
+            try {
+                jmx(() -> unregister(rt));
+            } catch (RuntimeException | Error e) {
+                // the bean stays registered; it holds the runtime weakly (Bean)
+            }
         }
     }
 
@@ -140,19 +155,39 @@ public final class RuntimeHooks {
 
     private static void jmx(Runnable op) {
         JMX_OPS.add(op);                                            // keeps I1: one FIFO
-        if (JMX_STARTED.compareAndSet(false, true)) {
-            Thread.ofPlatform().daemon().name("goloom-jmx").start(() -> {
-                while (true) {
-                    try {
-                        JMX_OPS.take().run();
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (RuntimeException | Error e) {
-                        // JMX is best effort: a failure (an OutOfMemoryError too) must not stop
-                        // later operations
-                    }
+        Thread t = jmxThread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        } else if (JMX_STARTED.compareAndSet(false, true)) {
+            Thread th = Thread.ofPlatform().daemon().name("goloom-jmx").unstarted(RuntimeHooks::jmxLoop);
+            jmxThread = th;                                         // published before it runs
+            th.start();
+        }
+    }
+
+    /**
+     * The goloom-jmx thread: runs queued operations, parks when there are none. It waits with
+     * LockSupport rather than a blocking queue: a lock-based queue took the JDK's AQS slow path
+     * the first time it was contended, initializing one of its classes; when that happened in an
+     * out-of-memory, the class failed to initialize, and every contended JDK lock in the JVM
+     * threw NoClassDefFoundError from then on (OutOfMemoryFaultTest's child, at its final close).
+     */
+    private static void jmxLoop() {
+        while (true) {
+            Runnable op = JMX_OPS.poll();
+            if (op == null) {
+                LockSupport.park(JMX_OPS);                          // jmx() unparks after its add
+                if (Thread.interrupted()) {
+                    return;
                 }
-            });
+                continue;
+            }
+            try {
+                op.run();
+            } catch (RuntimeException | Error e) {
+                // JMX is best effort: a failure (an OutOfMemoryError too) must not stop later
+                // operations
+            }
         }
     }
 

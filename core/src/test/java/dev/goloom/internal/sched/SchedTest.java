@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.goloom.Chan;
+import dev.goloom.testing.GoTestSupport;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -215,6 +217,46 @@ class SchedTest {
             s.close();
         }
         assertTrue(judged > 0, "every round had a hand-off or a request of sysmon's");
+    }
+
+    /**
+     * A new M that cannot be made (out of memory, or of native threads) loses no P, and the work
+     * that wanted it still runs once an M can be made. A fresh runtime has no M: the main
+     * goroutine goes to the global queue, and the first three M starts fail (the wakep of the
+     * start, then sysmon's tries for the work nobody runs); the fourth succeeds. Before, the
+     * first failure threw out of the start with a P taken off the idle list for good, and
+     * nothing came back for queued work whose M failed to start.
+     */
+    @Test
+    void aFailedThreadStartLosesNoPAndTheWorkStillRuns() {
+        Sched s = new Sched("newm-fault", 2);
+        AtomicInteger faults = new AtomicInteger();
+        s.newmFault = () -> {
+            if (faults.get() < 3) {
+                faults.incrementAndGet();
+                throw new OutOfMemoryError("injected: unable to create native thread");
+            }
+        };
+        try {
+            AtomicInteger ran = new AtomicInteger();
+            s.main(() -> {
+                Chan<Integer> done = Chan.make();
+                s.newproc(null, () -> done.send(1));
+                s.newproc(null, () -> done.send(2));
+                ran.set(done.recv() + done.recv());
+            });
+            assertEquals(3, ran.get());
+            assertEquals(3, faults.get(), "every injected failure was met");
+            assertEquals(3, s.newmFailures.get());
+            assertTrue(s.orphanWakeups.get() >= 2, "sysmon's retries: " + s.orphanWakeups.get());
+            assertTrue(s.schedtrace(0).contains(" newmfailed=3 orphanwakeups="), s.schedtrace(0));
+            // no P was lost: once the Ms have gone idle, both Ps are on the idle list
+            assertTrue(GoTestSupport.awaitCondition(GoTestSupport.LONG_DELAY, () -> s.npidle.get() == 2),
+                    () -> "idle Ps: " + s.npidle.get());
+        } finally {
+            s.newmFault = null;
+            s.close();
+        }
     }
 
     /** sysmon asks a goroutine that holds its P for 10 ms to yield before it hands the P off. */
