@@ -126,7 +126,11 @@ public final class GoSide {
         return null;
     }
 
+    /** `go version`'s line; "not run" when Go was not asked for (--runtimes without go). */
     String version() {
+        if (go == null) {
+            return "not run";
+        }
         try {
             Procs.Outcome o = Procs.run(List.of(go, "version"), logDir.resolve("go-build.log"), 30, null);
             return o.stdout().isEmpty() ? "go" : o.stdout().get(0);

@@ -65,6 +65,12 @@ class BenchSmokeTest {
         }
     }
 
+    /** --runtimes without go: the report's header says so (it threw NullPointerException). */
+    @Test
+    void goVersionWhenGoWasNotAskedFor() {
+        assertEquals("not run", new GoSide(java.nio.file.Path.of("."), java.nio.file.Path.of("target")).version());
+    }
+
     @Test
     void parsesTheAnchorsOutput() {
         Map<String, Stats> m = GoSide.parse(List.of(
