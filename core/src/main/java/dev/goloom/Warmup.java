@@ -59,10 +59,15 @@ final class Warmup {
         }
         try {
             s.main(() -> {
-                for (int r = 0; r < ROUNDS; r++) {
-                    if (!round(s, GOROUTINES, NO_FAULT)) {
-                        return;
+                try {
+                    for (int r = 0; r < ROUNDS; r++) {
+                        if (!round(s, GOROUTINES, NO_FAULT)) {
+                            return;
+                        }
                     }
+                } catch (Throwable e) {
+                    // out of memory before a round started a goroutine: nothing to release,
+                    // and nothing to print (a panic would be printed as the program's)
                 }
             });
         } catch (Throwable e) {

@@ -516,15 +516,7 @@ public final class Sched {
         if (mcount.get() >= MAX_THREADS) {
             // Go dies here ("program exceeds 10000-thread limit"); we keep the P idle instead.
             System.err.println("goloom: runtime: program exceeds " + MAX_THREADS + "-thread limit");
-            lock.lock();
-            try {
-                pidleput(pp);
-            } finally {
-                lock.unlock();
-            }
-            if (spinning) {
-                nmspinning.decrementAndGet();
-            }
+            noM(pp, spinning);
             return;
         }
         boolean counted = false;
@@ -550,15 +542,20 @@ public final class Sched {
             if (counted) {
                 mcount.decrementAndGet();
             }
-            lock.lock();
-            try {
-                pidleput(pp);
-            } finally {
-                lock.unlock();
-            }
-            if (spinning) {
-                nmspinning.decrementAndGet();    // keeps I3
-            }
+            noM(pp, spinning);
+        }
+    }
+
+    /** newm made no M for pp: pp goes back to the idle list, the would-be spinner uncounted. */
+    private void noM(P pp, boolean spinning) {
+        lock.lock();
+        try {
+            pidleput(pp);
+        } finally {
+            lock.unlock();
+        }
+        if (spinning) {
+            nmspinning.decrementAndGet();        // keeps I3
         }
     }
 
