@@ -519,7 +519,7 @@ public final class Sched {
             noM(pp, spinning);
             return;
         }
-        boolean counted = false;
+        mcount.incrementAndGet();                // before start: the M's exit decrements it
         try {
             Runnable fault = newmFault;
             if (fault != null) {
@@ -528,8 +528,6 @@ public final class Sched {
             M nm = new M(this, mids.incrementAndGet());
             nm.spinning = spinning;
             nm.nextp = pp;
-            mcount.incrementAndGet();
-            counted = true;
             nm.start();
         } catch (OutOfMemoryError e) {
             // No memory for the M, or no native thread ("unable to create native thread"). Go
@@ -539,9 +537,7 @@ public final class Sched {
             // memory allows (Sysmon.orphanedWork). Before, the P was lost for good: with
             // GOMAXPROCS=2, two failures and nothing ran again.
             newmFailures.incrementAndGet();
-            if (counted) {
-                mcount.decrementAndGet();
-            }
+            mcount.decrementAndGet();
             noM(pp, spinning);
         }
     }

@@ -77,6 +77,8 @@ final class Sysmon extends Thread {
     private boolean oomReported;
     /** set by retake when a P has had one goroutine mounted while other work waits (this round). */
     private boolean suspect;
+    /** orphaned() held in the last round (orphanedWork acts when it holds twice in a row). */
+    private boolean orphanSeen;
     /** sleeping()'s read buffer and the per-M /proc channels it opened (sysmon's own). */
     private final ByteBuffer statBuf = ByteBuffer.allocateDirect(1024);
     private final List<FileChannel> statFiles = new ArrayList<>();
@@ -175,8 +177,6 @@ final class Sysmon extends Thread {
             sched.wakep();
         }
     }
-
-    private boolean orphanSeen;
 
     private boolean orphaned() {
         if (sched.npidle.get() == 0 || sched.nmspinning.get() != 0
